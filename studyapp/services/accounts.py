@@ -1,0 +1,82 @@
+"""Accounts: authentication, passwords, activation, roles."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..domain import passwords
+from ..models import OrganizerScope, User
+from .errors import Invalid
+
+
+def authenticate(session: Session, username: str, password: str, now: datetime) -> User | None:
+    """The active user with these credentials, or None; upgrades an outdated hash on the way."""
+    user = session.scalar(select(User).where(User.username == username.strip()))
+    if user is None or not user.active:
+        passwords.verify(_DUMMY_HASH, password)  # same cost whether or not the name exists
+        return None
+    if not passwords.verify(user.password_hash, password):
+        return None
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    user.last_login_at = now
+    session.flush()
+    return user
+
+
+_DUMMY_HASH = passwords.hash_password("not-a-real-password")
+
+
+def change_password(session: Session, user: User, current: str, new: str, confirm: str) -> None:
+    """Replace the password after checking the current one; ends every other session."""
+    if not passwords.verify(user.password_hash, current):
+        raise Invalid("当前密码不正确")
+    if new != confirm:
+        raise Invalid("两次输入的新密码不一致")
+    if current == new:
+        raise Invalid("新密码不能与当前密码相同")
+    problem = passwords.password_problem(new, user.username)
+    if problem:
+        raise Invalid(problem)
+    user.password_hash = passwords.hash_password(new)
+    user.must_change_password = False
+    user.session_version += 1
+    session.flush()
+
+
+def reset_password(session: Session, user: User) -> str:
+    """Give the user a new one-time code (returned once, never stored in clear) and log them out."""
+    code = passwords.new_one_time_code()
+    user.password_hash = passwords.hash_one_time_code(code)
+    user.must_change_password = True
+    user.session_version += 1
+    session.flush()
+    return code
+
+
+def set_active(session: Session, user: User, active: bool) -> None:
+    if user.active != active:
+        user.active = active
+        user.session_version += 1
+    session.flush()
+
+
+def set_role(session: Session, user: User, role: str, unit_ids: list[int] | None = None) -> None:
+    """Change a user's role; organizers manage the given units (default: their own branch)."""
+    if role not in ("member", "organizer", "admin"):
+        raise Invalid(f"未知角色：{role}")
+    changed = user.role != role
+    user.role = role
+    if role == "organizer":
+        wanted = set(unit_ids or [user.unit_id])
+        current = {scope.unit_id for scope in user.scopes}
+        if wanted != current:
+            changed = True
+            user.scopes = [OrganizerScope(user_id=user.id, unit_id=uid) for uid in sorted(wanted)]
+    elif user.scopes:
+        user.scopes = []
+    if changed:
+        user.session_version += 1  # a removed role must not linger in an open session
+    session.flush()

@@ -1,0 +1,41 @@
+"""Which units a person may manage: one rule used by every organizer and admin page."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import Unit, User
+
+
+def unit_tree(session: Session) -> dict[int, list[int]]:
+    """Children by parent id for the whole tree (small: thousands of units at most)."""
+    children: dict[int, list[int]] = {}
+    for unit_id, parent_id in session.execute(select(Unit.id, Unit.parent_id)):
+        children.setdefault(parent_id, []).append(unit_id)
+    return children
+
+
+def subtree(children: dict[int, list[int]], roots: set[int]) -> set[int]:
+    found, stack = set(), list(roots)
+    while stack:
+        unit_id = stack.pop()
+        if unit_id in found:
+            continue
+        found.add(unit_id)
+        stack.extend(children.get(unit_id, ()))
+    return found
+
+
+def managed_unit_ids(session: Session, user: User) -> set[int]:
+    """Units (with all below them) the user manages: admins their organization, organizers their scopes."""
+    if user.role == "admin":
+        roots = {user.unit_id}
+    elif user.role == "organizer":
+        roots = {scope.unit_id for scope in user.scopes}
+    else:
+        return set()
+    return subtree(unit_tree(session), roots)
+
+
+def can_manage_user(session: Session, actor: User, target: User) -> bool:
+    return target.unit_id in managed_unit_ids(session, actor)

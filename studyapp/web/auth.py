@@ -1,0 +1,81 @@
+"""Log in, log out, change password."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from ..extensions import db, limiter
+from ..services import accounts
+from ..services.errors import Invalid
+from .clock import now
+from .forms import safe_next
+
+bp = Blueprint("auth", __name__)
+
+
+class LoginForm(FlaskForm):
+    username = StringField("登录名（党员编号）", validators=[DataRequired("请输入登录名"), Length(max=64)])
+    password = PasswordField("密码", validators=[DataRequired("请输入密码"), Length(max=256)])
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField("当前密码（或初始密码）", validators=[DataRequired("请输入当前密码")])
+    new = PasswordField("新密码（至少8位）", validators=[DataRequired("请输入新密码"), Length(max=256)])
+    confirm = PasswordField("再次输入新密码", validators=[DataRequired("请再次输入新密码")])
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(db.session, form.username.data, form.password.data, now())
+        if user is None:
+            db.session.rollback()
+            flash("登录名或密码不正确。", "danger")
+        else:
+            db.session.commit()
+            session.clear()  # a fresh session: nothing from before login carries over
+            login_user(user)
+            session.permanent = True
+            if user.must_change_password:
+                flash("首次登录，请先设置您自己的密码。", "info")
+                return redirect(url_for("auth.change_password"))
+            return redirect(safe_next(request.args.get("next"), url_for("main.home")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    session.clear()
+    flash("您已退出登录。", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            accounts.change_password(db.session, user, form.current.data, form.new.data, form.confirm.data)
+        except Invalid as exc:
+            db.session.rollback()
+            flash(str(exc), "danger")
+        else:
+            db.session.commit()
+            login_user(user)  # re-issue this device's session with the new version
+            flash("密码已修改。其他设备上的登录已失效。", "success")
+            return redirect(url_for("main.home"))
+    return render_template("auth/change_password.html", form=form, forced=current_user.must_change_password)

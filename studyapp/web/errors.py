@@ -1,0 +1,73 @@
+"""Error pages in Chinese; JSON errors under /api/."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from ..database import is_lock_timeout
+from ..extensions import db
+
+MESSAGES = {
+    400: "请求有误",
+    401: "请先登录",
+    403: "没有权限访问此页面",
+    404: "页面不存在",
+    405: "不支持的操作",
+    409: "操作与当前状态冲突",
+    413: "上传的内容太大",
+    422: "提交的内容无法处理",
+    429: "操作过于频繁，请稍后再试",
+    500: "服务器内部错误",
+    503: "服务器繁忙，请稍后再试",
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def error_response(status: int, message: str | None = None, code: str | None = None, headers=None):
+    message = message or MESSAGES.get(status, "出错了")
+    if wants_json():
+        body = {"error": {"code": code or str(status), "message": message}}
+        response = jsonify(body)
+    else:
+        template = f"errors/{status}.html" if status in (403, 404, 500) else "errors/generic.html"
+        response = render_template(template, status=status, message=message)
+    response = _as_response(response)
+    response.status_code = status
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def _as_response(value):
+    from flask import make_response
+
+    return make_response(value)
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        description = exc.description if exc.description and not exc.description.startswith(
+            ("The ", "You ", "Bad ", "A ", "This ", "Method", "The requested")
+        ) else None
+        headers = {}
+        if exc.code == 429:
+            headers["Retry-After"] = "60"
+        return error_response(exc.code or 500, description, headers=headers)
+
+    @app.errorhandler(OperationalError)
+    def _operational(exc: OperationalError):
+        db.session.rollback()
+        if is_lock_timeout(exc):
+            # A writer queue longer than the busy timeout: tell the client to retry, lose nothing.
+            return error_response(503, "服务器繁忙，答案未保存，请稍后重试", "busy", {"Retry-After": "2"})
+        raise exc
+
+    @app.errorhandler(500)
+    def _internal(_exc):
+        db.session.rollback()
+        return error_response(500)

@@ -1,0 +1,65 @@
+"""Per-request behaviour: write intent, forced password change, security headers, user loading."""
+from __future__ import annotations
+
+from flask import Flask, redirect, request, url_for
+from flask_login import current_user
+
+from ..database import write_intent
+from ..extensions import db, login_manager
+from ..models import User
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+#: Endpoints a user who must change the password may still reach.
+OPEN_DURING_FORCED_CHANGE = {"auth.change_password", "auth.logout", "static", "bootstrap.static"}
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+
+@login_manager.user_loader
+def load_user(session_id: str) -> User | None:
+    """Resolve "id:version"; a stale version (password changed, logged out elsewhere) is no user."""
+    user_id, _, version = session_id.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_version != int(version) or not user.active:
+        return None
+    return user
+
+
+def init_app(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "请先登录。"
+    login_manager.login_message_category = "warning"
+    login_manager.session_protection = "basic"
+
+    @app.before_request
+    def _mark_write_intent():
+        # SQLite: requests that may write take the write lock at BEGIN (see database.py).
+        write_intent.set(request.method not in SAFE_METHODS)
+
+    @app.before_request
+    def _force_password_change():
+        if (
+            current_user.is_authenticated
+            and current_user.must_change_password
+            and request.endpoint not in OPEN_DURING_FORCED_CHANGE
+            and not (request.endpoint or "").startswith("api.")
+        ):
+            return redirect(url_for("auth.change_password"))
+        return None
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if current_user.is_authenticated and request.endpoint != "static":
+            # Personal pages (scores, exams) must not be kept by shared browsers or proxies.
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response

@@ -1,0 +1,37 @@
+"""Navigation and home-page cards, contributed by each area so no template has to know them all."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ALL_ROLES = ("member", "organizer", "admin")
+
+
+@dataclass(frozen=True)
+class Entry:
+    endpoint: str
+    label: str
+    roles: tuple[str, ...] = ALL_ROLES
+    order: int = 50
+    text: str = ""  # for home cards: one line saying what is there
+
+
+NAV: list[Entry] = []
+CARDS: list[Entry] = []
+
+
+def _add(target: list[Entry], entry: Entry) -> None:
+    if all(existing.endpoint != entry.endpoint for existing in target):
+        target.append(entry)
+        target.sort(key=lambda item: item.order)
+
+
+def add_nav(endpoint: str, label: str, roles=ALL_ROLES, order: int = 50) -> None:
+    _add(NAV, Entry(endpoint, label, tuple(roles), order))
+
+
+def add_card(endpoint: str, label: str, text: str, roles=ALL_ROLES, order: int = 50) -> None:
+    _add(CARDS, Entry(endpoint, label, tuple(roles), order, text))
+
+
+def visible(entries: list[Entry], role: str) -> list[Entry]:
+    return [entry for entry in entries if role in entry.roles]
