@@ -1,5 +1,5 @@
 """ORM models, one module per aggregate. Importing this package registers every table."""
-from .content import Article, Chapter, Module  # noqa: F401
+from .content import Article, Chapter, ChapterVersion, Module, ModuleAudience  # noqa: F401
 from .org import ROLES, ROLE_LABELS, OrganizerScope, Unit, User  # noqa: F401
 from .questions import QUESTION_TYPES, TYPE_LABELS, Question, QuestionVersion  # noqa: F401
 from .types import UTCDateTime, utcnow  # noqa: F401

@@ -70,6 +70,9 @@ class Chapter(db.Model):
     checksum: Mapped[str | None] = mapped_column(String(64))
     #: Members see the chapter only from this moment (series released in instalments); None = at once.
     publish_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: A secretary's lead-study note (领学导读) shown above the chapter, as written and as rendered.
+    lead_note_md: Mapped[str] = mapped_column(Text, default="")
+    lead_note_html: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     module: Mapped[Module] = relationship(back_populates="chapters")
@@ -109,3 +112,35 @@ class Article(db.Model):
 
     def __repr__(self) -> str:
         return f"<Article {self.id} {self.anchor!r}>"
+
+
+class ModuleAudience(db.Model):
+    """A unit a module is published to; a module with no rows is published to everyone."""
+
+    __tablename__ = "module_audiences"
+
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"), primary_key=True)
+    #: The unit (branch or organization, with everything below it) that may read the module.
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), primary_key=True)
+
+    def __repr__(self) -> str:
+        return f"<ModuleAudience module={self.module_id} unit={self.unit_id}>"
+
+
+class ChapterVersion(db.Model):
+    """Every saved version of a chapter, restorable; version 1 is the first load or save."""
+
+    __tablename__ = "chapter_versions"
+    __table_args__ = (UniqueConstraint("chapter_id", "version_no"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chapter_id: Mapped[int] = mapped_column(ForeignKey("chapters.id", ondelete="CASCADE"), index=True)
+    version_no: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    body_md: Mapped[str] = mapped_column(Text)
+    #: Who saved it; None for versions loaded from files.
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<ChapterVersion chapter={self.chapter_id} v{self.version_no}>"
