@@ -1,0 +1,80 @@
+"""Rendering: stable article anchors, Chinese heading ids, and sanitizing."""
+from studyapp.domain.numerals import parse_chinese_number
+from studyapp.domain.rendering import article_number, render_chapter, render_markdown
+
+CHAPTER = """开篇的话。
+
+## 第十一条 党员大会
+
+党员大会一般每季度召开1次。
+
+### 要点
+
+要点一。
+
+## 第二十三条 某条
+
+正文二十三。
+
+### 要点
+
+要点二。
+
+## 学习提示
+
+最后一节[^a]。
+
+[^a]: 脚注内容。
+"""
+
+
+def test_chinese_numerals():
+    cases = {"一": 1, "十": 10, "十一": 11, "二十": 20, "二十三": 23, "三十七": 37, "九十九": 99,
+             "一百零五": 105}
+    assert {text: parse_chinese_number(text) for text in cases} == cases
+    assert parse_chinese_number("二三") is None
+    assert parse_chinese_number("条") is None
+
+
+def test_article_number_from_heading():
+    assert article_number("第二十三条 某条") == 23
+    assert article_number("第 11 条") == 11
+    assert article_number("第一章 总则") is None
+    assert article_number("学习提示") is None
+
+
+def test_article_headings_get_art_anchors_and_others_keep_chinese():
+    chapter = render_chapter(CHAPTER)
+    assert '<h2 id="art-11">第十一条 党员大会</h2>' in chapter.html
+    assert '<h2 id="art-23">' in chapter.html
+    assert 'id="学习提示"' in chapter.html
+    # Repeated sub-headings stay unique by carrying their article's anchor, never "_1".
+    assert 'id="art-11-要点"' in chapter.html and 'id="art-23-要点"' in chapter.html
+    assert 'id="_' not in chapter.html
+    assert 'href="#art-23"' in chapter.toc_html and 'href="#学习提示"' in chapter.toc_html
+
+
+def test_sections_carry_number_anchor_and_plain_text():
+    sections = render_chapter(CHAPTER).articles
+    assert [(s.number, s.anchor, s.position) for s in sections] == [
+        (None, "top", 0), (11, "art-11", 1), (23, "art-23", 2), (None, "学习提示", 3)]
+    assert sections[1].title == "第十一条 党员大会"
+    assert "每季度召开1次" in sections[1].plain_text and "<" not in sections[1].plain_text
+    assert "脚注内容" not in sections[3].plain_text  # footnotes are not part of the section's text
+
+
+def test_tables_and_footnotes_survive_sanitizing():
+    html = render_chapter("| a | b |\n|---|--:|\n| 1 | 2 |\n\n文[^1]\n\n[^1]: 注。\n").html
+    assert "<table>" in html and '<td align="right">2</td>' in html
+    assert 'href="#fn:1"' in html and 'id="fn:1"' in html
+
+
+def test_script_event_handlers_and_javascript_urls_are_stripped():
+    md = ('<script>alert("x")</script>\n\n<img src="x" onerror="alert(1)">\n\n'
+          '[点我](javascript:alert(1)) <a href="javascript:alert(2)" onclick="alert(3)">b</a>\n\n'
+          '<style>body{}</style><p style="color:red">红</p>\n')
+    for html in (render_chapter(md).html, render_markdown(md)):
+        lowered = html.lower()
+        for bad in ("<script", "alert", "onerror", "onclick", "javascript:", "<style", "style="):
+            assert bad not in lowered, (bad, html)
+        assert "红" in html
