@@ -73,6 +73,10 @@ class Chapter(db.Model):
     #: A secretary's lead-study note (领学导读) shown above the chapter, as written and as rendered.
     lead_note_md: Mapped[str] = mapped_column(Text, default="")
     lead_note_html: Mapped[str] = mapped_column(Text, default="")
+    #: Signature under the note, e.g. "第一党支部书记 张三"; shown with lead_note_at.
+    lead_note_author: Mapped[str] = mapped_column(String(100), default="")
+    #: When the note was last saved (None: no note).
+    lead_note_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     module: Mapped[Module] = relationship(back_populates="chapters")

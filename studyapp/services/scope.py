@@ -39,3 +39,18 @@ def managed_unit_ids(session: Session, user: User) -> set[int]:
 
 def can_manage_user(session: Session, actor: User, target: User) -> bool:
     return target.unit_id in managed_unit_ids(session, actor)
+
+
+def ancestors(session: Session, unit_id: int) -> list[int]:
+    """The unit and every unit above it, nearest first (a member is in the subtree of each)."""
+    parents = dict(session.execute(select(Unit.id, Unit.parent_id)).all())
+    chain, current = [], unit_id
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = parents.get(current)
+    return chain
+
+
+def organization_root(session: Session, unit_id: int) -> int:
+    """The top-level organization a unit belongs to; objects of other roots are never shown."""
+    return ancestors(session, unit_id)[-1]
