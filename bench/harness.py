@@ -1,0 +1,121 @@
+"""Process and load-generator plumbing for the benchmarks: servers on 127.0.0.1, wrk runs, tables."""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+VENV_BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class ServerSpec:
+    """How both the app and the baseline are served: same server, same worker settings."""
+
+    workers: int = 2
+    threads: int = 4
+
+    def gunicorn_cmd(self, app_spec: str, port: int) -> list[str]:
+        return [str(VENV_BIN / "gunicorn"), "-w", str(self.workers), "--threads", str(self.threads),
+                "-k", "gthread", "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+                "--backlog", "2048", app_spec]
+
+
+@contextlib.contextmanager
+def serve(cmd: list[str], port: int, env: dict, health: str = "/hello", cwd: Path = ROOT):
+    """Start a server process group, wait until it answers, and always stop it."""
+    log = open(BENCH / "results" / f"server-{port}.log", "w")
+    proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}{health}", timeout=2).read()
+                break
+            except Exception:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"server did not start: {' '.join(cmd)} (see {log.name})")
+                time.sleep(0.3)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        log.close()
+
+
+@dataclass
+class Result:
+    scenario: str
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    requests: int
+    baseline: str | None = None
+    ratio: float | None = None
+    notes: dict = field(default_factory=dict)
+
+
+def _ms(text: str) -> float:
+    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(url: str, scenario: str, seconds: int, connections: int = 16, threads: int = 2,
+        script: str | None = None, env: dict | None = None) -> Result:
+    """Run wrk with latency percentiles; non-2xx/3xx and socket errors count as errors."""
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed (apt-get install wrk); `make bench` installs it")
+    cmd = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency", "--timeout", "10s"]
+    if script:
+        cmd += ["-s", str(BENCH / "lua" / script)]
+    out = subprocess.run(cmd + [url], capture_output=True, text=True, env={**os.environ, **(env or {})},
+                         check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    p50 = _ms(re.search(r"50%\s+(\S+)", out).group(1))
+    p99 = _ms(re.search(r"99%\s+(\S+)", out).group(1))
+    errors = 0
+    if m := re.search(r"Non-2xx or 3xx responses: (\d+)", out):
+        errors += int(m.group(1))
+    if m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out):
+        errors += sum(int(x) for x in m.groups())
+    return Result(scenario, rps, p50, p99, errors, requests)
+
+
+def table(results: list[Result]) -> str:
+    head = f"{'scenario':<38} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}  ratio to baseline"
+    lines = [head, "-" * len(head)]
+    for r in results:
+        ratio = f"{r.ratio:.0%} of {r.baseline}" if r.ratio is not None else ""
+        lines.append(f"{r.scenario:<38} {r.rps:>8.0f} {r.p50_ms:>8.1f} {r.p99_ms:>8.1f} {r.errors:>7}  {ratio}")
+    return "\n".join(lines)
+
+
+def write_json(results: list[Result], path: Path, meta: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"meta": meta, "results": [asdict(r) for r in results]}, ensure_ascii=False, indent=2))
