@@ -20,6 +20,10 @@ from studyapp.domain import passwords
 from studyapp.extensions import db as _db
 from studyapp.models import OrganizerScope, Unit, User
 
+pytest_plugins = [
+    "fixtures_practice",
+]
+
 PG_URL = os.environ.get("STUDYAPP_TEST_DATABASE_URL")
 PASSWORD = "correct-horse-7"
 # Hashing at full cost for every factory user would dominate the run; one hash serves them all.
@@ -94,6 +98,8 @@ def _empty_all_tables():
             names = ", ".join(f'"{t.name}"' for t in tables)
             conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         else:
+            # questions <-> question_versions reference each other: check keys once, at commit.
+            conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
             for table in tables:
                 conn.execute(table.delete())
 

@@ -5,3 +5,4 @@ from .questions import QUESTION_TYPES, TYPE_LABELS, Question, QuestionVersion  #
 from .types import UTCDateTime, utcnow  # noqa: F401
 from .group_study import Attendance, StudySession  # noqa: F401
 from .exams import Answer, Attempt, AttemptQuestion, Exam, ExamFixedQuestion, ExamRule, Sitting, SittingMember, SittingUnit  # noqa: F401
+from .practice import PracticeAnswer, WrongAnswer  # noqa: F401

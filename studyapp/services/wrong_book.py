@@ -1,0 +1,129 @@
+"""The wrong-answer book (错题本): record misses from practice and exams, list them, resolve them.
+
+Rule: every miss (practice or exam, an unanswered exam question included) adds the question to the
+member's book, or reopens it, and resets its streak. A correct PRACTICE answer to a question in the
+book adds one to its streak; RESOLVE_AFTER correct practice answers in a row mark it resolved
+(掌握). Correct exam answers leave the book alone: the book is re-practised, not re-examined.
+
+Writes are single upsert / conditional UPDATE statements, so an exam being graded and a practice
+answer of the same member at the same moment cannot lose a count or trip the unique key.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Iterable, Sequence
+
+from sqlalchemy import case, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from ..models import Question, QuestionVersion
+from ..models.practice import WRONG_SOURCES, WrongAnswer
+from .errors import Invalid, NotFound
+
+#: Correct practice answers in a row that resolve a book entry.
+RESOLVE_AFTER = 2
+
+#: One graded question: (question_id, question_version_id, correct) or with the response as a 4th item.
+Result = Sequence
+
+
+def record_results(session: Session, user_id: int, results: Iterable[Result], now: datetime, source: str) -> None:
+    """Record graded answers of one member: misses go into the book, practice hits count to resolve."""
+    if source not in WRONG_SOURCES:
+        raise Invalid(f"未知来源：{source}")
+    session.flush()
+    for row in results:
+        question_id, version_id, correct = row[0], row[1], row[2]
+        response = row[3] if len(row) > 3 else None
+        if not correct:
+            _record_miss(session, user_id, question_id, version_id, response, now, source)
+        elif source == "practice":
+            _record_hit(session, user_id, question_id, now)
+    # Core statements bypass the identity map: make loaded WrongAnswer objects re-read.
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, WrongAnswer):
+            session.expire(obj)
+
+
+def _record_miss(session, user_id, question_id, version_id, response, now, source) -> None:
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    values = dict(
+        user_id=user_id, question_id=question_id, last_version_id=version_id, wrong_count=1,
+        last_response=response, first_wrong_at=now, last_wrong_at=now, last_source=source,
+        correct_streak=0, resolved_at=None,
+    )
+    stmt = insert(WrongAnswer).values(**values)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[WrongAnswer.user_id, WrongAnswer.question_id],
+        set_=dict(
+            wrong_count=WrongAnswer.wrong_count + 1, last_version_id=version_id,
+            last_response=stmt.excluded.last_response, last_wrong_at=now, last_source=source,
+            correct_streak=0, resolved_at=None,
+        ),
+    )
+    session.execute(stmt)
+
+
+def _record_hit(session, user_id, question_id, now) -> None:
+    streak = WrongAnswer.correct_streak + 1
+    session.execute(
+        update(WrongAnswer)
+        .where(WrongAnswer.user_id == user_id, WrongAnswer.question_id == question_id,
+               WrongAnswer.resolved_at.is_(None))
+        .values(correct_streak=streak, resolved_at=case((streak >= RESOLVE_AFTER, now), else_=None))
+        .execution_options(synchronize_session=False)
+    )
+
+
+@dataclass(frozen=True)
+class BookEntry:
+    """A book row with the wording that was missed (its key and explanation are shown after the miss)."""
+
+    entry: WrongAnswer
+    version: QuestionVersion
+    module_id: int
+
+
+def list_entries(session: Session, user_id: int, *, include_resolved: bool = False,
+                 module_id: int | None = None, chapter_number: int | None = None) -> list[BookEntry]:
+    """The member's book, most recent miss first."""
+    query = (
+        select(WrongAnswer, QuestionVersion, Question.module_id)
+        .join(QuestionVersion, QuestionVersion.id == WrongAnswer.last_version_id)
+        .join(Question, Question.id == WrongAnswer.question_id)
+        .where(WrongAnswer.user_id == user_id)
+        .order_by(WrongAnswer.last_wrong_at.desc(), WrongAnswer.id.desc())
+    )
+    if not include_resolved:
+        query = query.where(WrongAnswer.resolved_at.is_(None))
+    if module_id is not None:
+        query = query.where(Question.module_id == module_id)
+    if chapter_number is not None:
+        query = query.where(QuestionVersion.chapter_number == chapter_number)
+    return [BookEntry(entry, version, mid) for entry, version, mid in session.execute(query)]
+
+
+def open_question_ids(session: Session, user_id: int) -> set[int]:
+    """Questions in the member's book and not yet resolved."""
+    return set(session.scalars(select(WrongAnswer.question_id).where(
+        WrongAnswer.user_id == user_id, WrongAnswer.resolved_at.is_(None))))
+
+
+def count_open(session: Session, user_id: int) -> int:
+    return session.scalar(select(func.count()).select_from(WrongAnswer).where(
+        WrongAnswer.user_id == user_id, WrongAnswer.resolved_at.is_(None))) or 0
+
+
+def resolve(session: Session, user_id: int, question_id: int, now: datetime) -> WrongAnswer:
+    """The member marks a question as mastered by hand (移出错题本); a later miss reopens it."""
+    entry = session.scalar(select(WrongAnswer).where(
+        WrongAnswer.user_id == user_id, WrongAnswer.question_id == question_id))
+    if entry is None:
+        raise NotFound("错题本中没有这道题")
+    if entry.resolved_at is None:
+        entry.resolved_at = now
+        session.flush()
+    return entry
