@@ -63,8 +63,10 @@ def read_bank(data: bytes, filename: str, problems: Collector, *, require_keys: 
             located.report(problems, F_KEY, "缺少编号")
         if require_explanation and not draft.explanation_md and suffix != "txt":
             located.report(problems, "解析", "缺少解析")
+        unreadable = set(located.reported)
         for issue in validate(draft):
-            located.report(problems, issue.field, issue.message)
+            if issue.field not in unreadable:
+                located.report(problems, issue.field, issue.message)
     _report_duplicates(items, problems)
     if not items and not problems.problems:
         problems.add("文件中没有题目")
@@ -81,8 +83,8 @@ def _report_duplicates(items: list[Located], problems: Collector) -> None:
             located.report(problems, F_KEY, f"编号 {key} 与第{keys[key].line}行的题目重复")
         elif key:
             keys[key] = located
-        if located.draft.qtype not in QUESTION_TYPES:
-            continue
+        if located.reported:
+            continue  # a question with problems is compared once it is fixed
         checksum = content_checksum(located.draft)
         if checksum in sums:
             located.report(problems, "题干", f"与第{sums[checksum].line}行的题目重复（题干、选项和答案相同）")

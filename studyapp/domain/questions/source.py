@@ -18,9 +18,12 @@ class Located:
     line: int
     field_lines: dict[str, int] = field(default_factory=dict)
     spreadsheet: bool = False
+    #: Fields already reported as unreadable, so the checks that follow do not repeat them.
+    reported: set[str] = field(default_factory=set)
 
     def report(self, problems: Collector, field_name: str, message: str) -> None:
         """Add a problem about one field, pointing at its line, or its row and column."""
+        self.reported.add(field_name)
         if self.spreadsheet:
             problems.add(message, self.line, field_name)
         else:

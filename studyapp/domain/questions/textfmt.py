@@ -7,8 +7,9 @@
     ...
 
 Fields and options are recognized only at the start of a line; any other line continues the previous
-field. A line starting with one space is always a continuation (that space removed), which is how the
-writer keeps stems that contain lines like "A. ..." or "答案: ..." intact.
+field; blank lines between such lines of 题干 or 解析 are kept as paragraph breaks. A line starting with
+one space is always a continuation (that space removed), which is how the writer keeps stems that
+contain lines like "A. ..." or "答案: ..." intact.
 """
 from __future__ import annotations
 
@@ -31,10 +32,15 @@ def parse_text(text: str, problems: Collector) -> list[Located]:
     items: list[Located] = []
     raw: dict | None = None
     last: str | None = None  # the field (or option letter) a continuation line extends
+    blanks = 0  # blank lines seen since the last line: paragraph breaks inside a continued text field
     for number, line in enumerate(text.split("\n"), start=1):
         line = line.rstrip()
-        if not line.strip() or line.startswith("# ") or line == "#":
+        if not line.strip():
+            blanks += 1
             continue
+        if line.startswith("# ") or line == "#":
+            continue
+        pending, blanks = blanks, 0
         if line.startswith("##"):
             if raw is not None:
                 items.append(_finish(raw, problems))
@@ -44,7 +50,7 @@ def parse_text(text: str, problems: Collector) -> list[Located]:
             problems.add("题目应以“## 编号 题型”一行开始", number)
             continue
         if line.startswith(" "):
-            _continue(raw, last, line[1:], number, problems)
+            _continue(raw, last, "\n" * pending + line[1:], number, problems)
         elif match := FIELD.match(line):
             last = match.group(1)
             if last in raw["fields"]:
@@ -56,7 +62,7 @@ def parse_text(text: str, problems: Collector) -> list[Located]:
             raw["options"].append([last, match.group(2).strip()])
             raw["lines"].setdefault(F_OPTIONS, number)
         else:
-            _continue(raw, last, line, number, problems)
+            _continue(raw, last, "\n" * pending + line, number, problems)
     if raw is not None:
         items.append(_finish(raw, problems))
     return items
@@ -81,7 +87,7 @@ def _continue(raw: dict, last: str | None, text: str, number: int, problems: Col
     if last is None:
         problems.add("这一行不属于任何字段（字段应写成“题干: …”）", number)
     elif len(last) == 1:  # an option letter
-        raw["options"][-1][1] += "\n" + text.strip()
+        raw["options"][-1][1] += "\n" + text.strip("\n ")
     else:
         raw["fields"][last] += "\n" + text
 
@@ -131,4 +137,4 @@ def _field(name: str, text: str) -> list[str]:
     first, *rest = (text or "").split("\n")
     separator = " " if name.endswith(".") else ": "
     # Continuation lines are written with one leading space so none can be mistaken for a field.
-    return [f"{name}{separator}{first}", *(" " + line for line in rest if line.strip())]
+    return [f"{name}{separator}{first}", *((" " + line) if line.strip() else "" for line in rest)]
