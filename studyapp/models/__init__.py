@@ -4,5 +4,6 @@ from .org import ROLES, ROLE_LABELS, OrganizerScope, Unit, User  # noqa: F401
 from .questions import QUESTION_TYPES, TYPE_LABELS, Question, QuestionVersion  # noqa: F401
 from .types import UTCDateTime, utcnow  # noqa: F401
 from .group_study import Attendance, StudySession  # noqa: F401
+from .progress import StudyProgress  # noqa: F401
 from .exams import Answer, Attempt, AttemptQuestion, Exam, ExamFixedQuestion, ExamRule, Sitting, SittingMember, SittingUnit  # noqa: F401
 from .practice import PracticeAnswer, WrongAnswer  # noqa: F401

@@ -24,6 +24,9 @@ class Module(db.Model):
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text, default="")
+    #: Introduction shown on the module page (the body of module.md), as written and as rendered.
+    intro_md: Mapped[str] = mapped_column(Text, default="")
+    intro_html: Mapped[str] = mapped_column(Text, default="")
     #: Position in the module list, smaller first.
     order: Mapped[int] = mapped_column(default=0)
     #: Who it is meant for, free text such as "全体党员".

@@ -1,0 +1,101 @@
+"""Module and chapter files (content/README.md) read into plain values, every problem with its line."""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+from .frontmatter import CHAPTER_KEYS, MODULE_KEYS, check_keys, parse_front_matter, read_datetime, read_int
+from .problems import Collector
+from .rendering import article_number
+
+H2 = re.compile(r"^##(?!#)\s*(.+?)\s*#*\s*$")
+FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def checksum(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class ModuleSource:
+    title: str
+    summary: str
+    order: int
+    audience: str
+    intro_md: str
+    checksum: str
+
+
+@dataclass(frozen=True)
+class ChapterSource:
+    file: str
+    number: int
+    number_line: int
+    title: str
+    publish_at: datetime | None
+    body_md: str
+    checksum: str
+    #: (article number, line) of each article heading, for duplicate checks across a module.
+    article_lines: tuple[tuple[int, int], ...]
+
+
+def read_module_file(data: bytes, problems: Collector) -> ModuleSource | None:
+    text = _decode(data, problems)
+    front = parse_front_matter(text, problems) if text is not None else None
+    if front is None:
+        return None
+    before = len(problems.problems)
+    check_keys(front, MODULE_KEYS, problems)
+    order = read_int(front, "order", problems, default=0)
+    if len(problems.problems) > before:
+        return None
+    return ModuleSource(front.values["title"], front.values["summary"], order or 0,
+                        front.values.get("audience", ""), front.body.strip(), checksum(data))
+
+
+def read_chapter_file(data: bytes, problems: Collector, default_tz: tzinfo) -> ChapterSource | None:
+    text = _decode(data, problems)
+    front = parse_front_matter(text, problems) if text is not None else None
+    if front is None:
+        return None
+    before = len(problems.problems)
+    check_keys(front, CHAPTER_KEYS, problems)
+    number = read_int(front, "number", problems, minimum=1)
+    publish_at = read_datetime(front, "publish_at", problems, default_tz)
+    articles = article_headings(front.body, front.body_line, problems)
+    if len(problems.problems) > before or number is None:
+        return None
+    return ChapterSource(problems.file or "", number, front.lines["number"], front.values["title"], publish_at,
+                         front.body, checksum(data), articles)
+
+
+def article_headings(body: str, first_line: int, problems: Collector) -> tuple[tuple[int, int], ...]:
+    """Article numbers of the level-2 headings, with their lines; a number twice in one file is an error."""
+    found: list[tuple[int, int]] = []
+    seen: dict[int, int] = {}
+    fenced = False
+    for offset, line in enumerate(body.splitlines()):
+        if FENCE.match(line):
+            fenced = not fenced
+        match = None if fenced else H2.match(line)
+        number = article_number(match.group(1)) if match else None
+        if number is None:
+            continue
+        line_no = first_line + offset
+        if number in seen:
+            problems.add(f"第{number}条在本文件中重复（第一次在第{seen[number]}行）", line=line_no)
+            continue
+        seen[number] = line_no
+        found.append((number, line_no))
+    return tuple(found)
+
+
+def _decode(data: bytes, problems: Collector) -> str | None:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.add("文件不是 UTF-8 编码", line=line)
+        return None

@@ -1,0 +1,156 @@
+"""What a member may read, and their progress through it.
+
+One visibility rule serves every member page, search and the API (`visible_condition`): a module is
+visible when it is published and its audience (ModuleAudience rows; none = everyone) holds the member's
+unit or an ancestor of it; a chapter additionally once its publish_at has passed (or is unset).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, exists, func, not_, or_, select
+from sqlalchemy.orm import Session
+
+from ..models import Chapter, Module, ModuleAudience, StudyProgress, Unit, User
+from .errors import NotFound
+
+#: Largest time increment one report may add: the page reports every 30 s while visible.
+MAX_SECONDS_PER_REPORT = 120
+
+
+def unit_and_ancestors(session: Session, unit_id: int) -> set[int]:
+    parents = dict(session.execute(select(Unit.id, Unit.parent_id)).all())
+    found: set[int] = set()
+    current: int | None = unit_id
+    while current is not None and current not in found:
+        found.add(current)
+        current = parents.get(current)
+    return found
+
+
+def module_condition(session: Session, user: User):
+    """SQL condition on Module: published to everyone, or to the user's unit or one above it."""
+    units = unit_and_ancestors(session, user.unit_id)
+    has_audience = exists().where(ModuleAudience.module_id == Module.id)
+    in_audience = exists().where(ModuleAudience.module_id == Module.id, ModuleAudience.unit_id.in_(units))
+    return and_(Module.status == "published", or_(not_(has_audience), in_audience))
+
+
+def released_condition(now: datetime):
+    """SQL condition on Chapter: released (no publish time, or it has passed)."""
+    return or_(Chapter.publish_at.is_(None), Chapter.publish_at <= now)
+
+
+def visible_condition(session: Session, user: User, now: datetime):
+    """The one rule: chapters (joined with their module) a member may read now."""
+    return and_(module_condition(session, user), released_condition(now))
+
+
+def visible_modules(session: Session, user: User, now: datetime) -> list[Module]:
+    stmt = select(Module).where(module_condition(session, user)).order_by(Module.order, Module.id)
+    return list(session.scalars(stmt))
+
+
+def get_visible_module(session: Session, user: User, slug: str, now: datetime) -> Module:
+    module = session.scalar(select(Module).where(Module.slug == slug, module_condition(session, user)))
+    if module is None:
+        raise NotFound("学习专题不存在")
+    return module
+
+
+def visible_chapters(session: Session, user: User, module: Module, now: datetime) -> list[Chapter]:
+    stmt = (select(Chapter).join(Module).where(Chapter.module_id == module.id, visible_condition(session, user, now))
+            .order_by(Chapter.number))
+    return list(session.scalars(stmt))
+
+
+def upcoming_chapters(session: Session, module: Module, now: datetime) -> list[Chapter]:
+    """Instalments not yet released, shown locked with their release time."""
+    stmt = select(Chapter).where(Chapter.module_id == module.id, not_(released_condition(now)))
+    return list(session.scalars(stmt.order_by(Chapter.publish_at, Chapter.number)))
+
+
+def get_visible_chapter(session: Session, user: User, slug: str, number: int, now: datetime) -> Chapter:
+    stmt = (select(Chapter).join(Module)
+            .where(Module.slug == slug, Chapter.number == number, visible_condition(session, user, now)))
+    chapter = session.scalar(stmt)
+    if chapter is None:
+        raise NotFound("章节不存在或尚未发布")
+    return chapter
+
+
+def neighbours(chapters: list[Chapter], chapter: Chapter) -> tuple[Chapter | None, Chapter | None]:
+    index = next(i for i, item in enumerate(chapters) if item.id == chapter.id)
+    return (chapters[index - 1] if index else None, chapters[index + 1] if index + 1 < len(chapters) else None)
+
+
+# ---- progress -------------------------------------------------------------------------------------
+
+
+def get_progress(session: Session, user: User, chapter: Chapter) -> StudyProgress | None:
+    return session.scalar(select(StudyProgress).where(StudyProgress.user_id == user.id,
+                                                      StudyProgress.chapter_id == chapter.id))
+
+
+def _progress(session: Session, user: User, chapter: Chapter, now: datetime) -> StudyProgress:
+    progress = get_progress(session, user, chapter)
+    if progress is None:
+        progress = StudyProgress(user_id=user.id, chapter_id=chapter.id, started_at=now, seconds_spent=0)
+        session.add(progress)
+    return progress
+
+
+def mark_studied(session: Session, user: User, chapter: Chapter, now: datetime) -> StudyProgress:
+    """Mark the chapter studied; the first completion time is kept if pressed again."""
+    progress = _progress(session, user, chapter, now)
+    if progress.completed_at is None:
+        progress.completed_at = now
+    session.flush()
+    return progress
+
+
+def record_time(session: Session, user: User, chapter: Chapter, seconds: int, now: datetime) -> StudyProgress:
+    """Add reading time, capped per report so a forged request cannot add hours at once."""
+    progress = _progress(session, user, chapter, now)
+    progress.seconds_spent += max(0, min(int(seconds), MAX_SECONDS_PER_REPORT))
+    session.flush()
+    return progress
+
+
+@dataclass(frozen=True)
+class ModuleProgress:
+    module: Module
+    total: int  # released chapters
+    completed: int
+    seconds: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.completed / self.total) if self.total else 0
+
+
+def progress_by_module(session: Session, user: User, now: datetime) -> list[ModuleProgress]:
+    """Each visible module with released chapters counted and the ones this member completed."""
+    modules = visible_modules(session, user, now)
+    if not modules:
+        return []
+    ids = [module.id for module in modules]
+    totals = dict(session.execute(
+        select(Chapter.module_id, func.count()).where(Chapter.module_id.in_(ids), released_condition(now))
+        .group_by(Chapter.module_id)).all())
+    done_rows = session.execute(
+        select(Chapter.module_id, func.count(StudyProgress.completed_at), func.coalesce(func.sum(StudyProgress.seconds_spent), 0))
+        .join(StudyProgress, StudyProgress.chapter_id == Chapter.id)
+        .where(StudyProgress.user_id == user.id, Chapter.module_id.in_(ids), released_condition(now))
+        .group_by(Chapter.module_id)).all()
+    done = {module_id: (completed, seconds) for module_id, completed, seconds in done_rows}
+    return [ModuleProgress(m, totals.get(m.id, 0), *done.get(m.id, (0, 0))) for m in modules]
+
+
+def progress_by_chapter(session: Session, user: User, chapter_ids: list[int]) -> dict[int, StudyProgress]:
+    if not chapter_ids:
+        return {}
+    rows = session.scalars(select(StudyProgress).where(StudyProgress.user_id == user.id,
+                                                       StudyProgress.chapter_id.in_(chapter_ids)))
+    return {row.chapter_id: row for row in rows}

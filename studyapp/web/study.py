@@ -1,0 +1,103 @@
+"""Member study pages: modules, chapters (stored HTML only), marking studied, reading time, search."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from markupsafe import Markup
+
+from ..extensions import db, login_manager
+from ..services import search as search_service
+from ..services import study
+from ..services.errors import NotFound
+from . import nav
+from .clock import now
+
+bp = Blueprint("study", __name__, url_prefix="/study")
+
+nav.add_nav("study.modules", "学习", order=10)
+nav.add_card("study.modules", "学习", "按章学习《支部工作条例》，记录学习进度", order=10)
+
+
+@bp.before_request
+def _login_required():
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    return None
+
+
+def _or_404(call, *args):
+    try:
+        return call(db.session, current_user, *args)
+    except NotFound as exc:
+        abort(404, str(exc))
+
+
+@bp.route("/")
+def modules():
+    items = study.progress_by_module(db.session, current_user, now())
+    return render_template("study/modules.html", items=items)
+
+
+@bp.route("/<slug>/")
+def module(slug):
+    at = now()
+    found = _or_404(study.get_visible_module, slug, at)
+    chapters = study.visible_chapters(db.session, current_user, found, at)
+    progress = study.progress_by_chapter(db.session, current_user, [c.id for c in chapters])
+    return render_template("study/module.html", module=found, chapters=chapters, progress=progress,
+                           upcoming=study.upcoming_chapters(db.session, found, at))
+
+
+@bp.route("/<slug>/<int:number>")
+def chapter(slug, number):
+    at = now()
+    found = _or_404(study.get_visible_chapter, slug, number, at)
+    siblings = study.visible_chapters(db.session, current_user, found.module, at)
+    previous, following = study.neighbours(siblings, found)
+    return render_template("study/chapter.html", chapter=found, module=found.module, previous=previous,
+                           following=following, progress=study.get_progress(db.session, current_user, found),
+                           body=Markup(found.body_html), toc=Markup(found.toc_html),
+                           lead_note=Markup(found.lead_note_html or ""))
+
+
+@bp.route("/<slug>/<int:number>/done", methods=["POST"])
+def mark_done(slug, number):
+    at = now()
+    found = _or_404(study.get_visible_chapter, slug, number, at)
+    study.mark_studied(db.session, current_user, found, at)
+    db.session.commit()
+    flash(f"已完成学习：{found.title}", "success")
+    return redirect(url_for(".chapter", slug=slug, number=number))
+
+
+@bp.route("/<slug>/<int:number>/time", methods=["POST"])
+def record_time(slug, number):
+    """Reading time reported by study.js (JSON {"seconds": n}, CSRF token in the X-CSRFToken header)."""
+    payload = request.get_json(silent=True) or {}
+    seconds = payload.get("seconds")
+    if not isinstance(seconds, int) or isinstance(seconds, bool) or seconds < 0:
+        return jsonify(error={"code": "invalid", "message": "seconds 应为非负整数"}), 422
+    at = now()
+    found = _or_404(study.get_visible_chapter, slug, number, at)
+    progress = study.record_time(db.session, current_user, found, seconds, at)
+    db.session.commit()
+    return jsonify(seconds_spent=progress.seconds_spent)
+
+
+@bp.route("/me")
+def me():
+    at = now()
+    items = study.progress_by_module(db.session, current_user, at)
+    rows = []
+    for item in items:
+        chapters = study.visible_chapters(db.session, current_user, item.module, at)
+        rows.append((item, chapters, study.progress_by_chapter(db.session, current_user, [c.id for c in chapters])))
+    return render_template("study/me.html", rows=rows)
+
+
+@bp.route("/search")
+def search():
+    query = search_service.clean_query(request.args.get("q"))
+    page = request.args.get("page", 1, type=int) or 1
+    results = search_service.search_articles(db.session, current_user, query, now(), page) if query else None
+    return render_template("study/search.html", query=query, results=results)
