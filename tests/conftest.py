@@ -23,6 +23,7 @@ from studyapp.models import OrganizerScope, Unit, User
 pytest_plugins = [
     "fixtures_practice",
     "fixtures_publishing",
+    "fixtures_questions",
     "fixtures_study",
 ]
 
