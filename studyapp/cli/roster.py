@@ -13,10 +13,8 @@ from ..domain.problems import ValidationFailed
 from ..domain.roster import parse_roster
 from ..extensions import db
 from ..models.types import utcnow
-from ..services.roster import import_roster
+from ..services.roster import CREDENTIALS_HEADER, import_roster
 from .accounts import get_or_create_organization
-
-CREDENTIALS_HEADER = ["登录名", "姓名", "所属支部", "初始密码（首次登录后须修改）"]
 
 
 @click.command("import-members")
@@ -35,8 +33,7 @@ def import_members_command(file: Path, organization: str | None, credentials_pat
             out = credentials_path or file.with_name(f"{file.stem}-credentials.csv")
             if result.credentials:
                 # Written before the commit: if the file cannot be written, nobody is left without a code.
-                rows = [(c.username, c.name, c.branch, c.code) for c in result.credentials]
-                out.write_bytes(sheets.to_csv(CREDENTIALS_HEADER, rows))
+                out.write_bytes(sheets.to_csv(CREDENTIALS_HEADER, result.credential_rows()))
                 out.chmod(0o600)
             db.session.commit()
     except ValidationFailed as failed:

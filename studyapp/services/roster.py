@@ -20,6 +20,7 @@ from .errors import Forbidden
 from .scope import subtree, unit_tree
 
 CHUNK = 500  # names per IN (...) query: far below every backend's parameter limit
+CREDENTIALS_HEADER = ["登录名", "姓名", "所属支部", "初始密码（首次登录后须修改）"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,10 @@ class ImportResult:
     unchanged: int = 0
     branches_created: list[str] = field(default_factory=list)
     credentials: list[Credential] = field(default_factory=list)
+
+    def credential_rows(self) -> list[tuple[str, str, str, str]]:
+        """Rows under CREDENTIALS_HEADER, for the file handed to the administrator."""
+        return [(c.username, c.name, c.branch, c.code) for c in self.credentials]
 
 
 def import_roster(session: Session, actor: User | None, records: list[RosterRecord], now: datetime, *,

@@ -11,7 +11,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(require_roles("admin"))
 
 #: Page modules of this area; each defines its routes on `bp`.
-PAGE_MODULES: list[str] = []
+PAGE_MODULES: list[str] = ["members", "units", "roster"]
 
 for _name in PAGE_MODULES:
     import_module(f"{__name__}.{_name}")
