@@ -71,6 +71,14 @@ def versions(session: Session, chapter: Chapter) -> list[ChapterVersion]:
     return list(session.scalars(query.order_by(ChapterVersion.version_no.desc())))
 
 
+def author_names(session: Session, found: list[ChapterVersion]) -> dict[int, str]:
+    """Names of the people who saved these versions, in one query."""
+    ids = {version.created_by_id for version in found if version.created_by_id is not None}
+    if not ids:
+        return {}
+    return dict(session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
+
+
 def restore(session: Session, actor: User, module: Module, chapter: Chapter, version_id: int,
             now: datetime) -> ChapterVersion:
     """Make an old version current again by saving it as a new version (history is never rewritten)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from urllib.parse import quote
 
-from flask import Response, stream_with_context
+from flask import Response
 
 from ..domain import tabular
 
@@ -20,9 +20,12 @@ def attachment(filename: str) -> str:
 
 
 def csv_response(stem: str, headers: Sequence[str], rows: Iterable[Sequence[object]]) -> Response:
-    """Stream `rows` as a UTF-8 (BOM) CSV download named `stem`.csv."""
-    body = stream_with_context(tabular.csv_rows(headers, rows))
-    response = Response(body, mimetype="text/csv")
+    """Stream `rows` as a UTF-8 (BOM) CSV download named `stem`.csv.
+
+    The body is written after the view returns, when the request's database session is gone: pass rows
+    already fetched (a list), or a generator over plain values that needs no app context.
+    """
+    response = Response(tabular.csv_rows(headers, rows), mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = attachment(tabular.export_filename(stem, "csv"))
     return response
