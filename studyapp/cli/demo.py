@@ -18,6 +18,10 @@ def demo_command(password):
         report = demo.seed_people(db.session, password)
         db.session.commit()
     click.echo(f"演示数据：{report}")
+    # Study content and question banks from content/, in their own transaction (same as load-content).
+    from .content import load_content_command
+
+    click.get_current_context().invoke(load_content_command)
     click.echo("管理员 admin，组织员 organizer1，党员 member0001…member0200；密码均为 " + password)
 
 

@@ -39,10 +39,12 @@ class SyncReport:
     unchanged: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: Whether any question bank added, edited or retired a question.
+    banks_changed: bool = False
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.updated)
+        return bool(self.added or self.updated or self.banks_changed)
 
     def lines(self) -> list[str]:
         out = [f"新增 {len(self.added)}，更新 {len(self.updated)}，未变 {len(self.unchanged)}，"
@@ -112,6 +114,7 @@ def sync_content(session: Session, root: Path, now: datetime, default_tz: tzinfo
     """Validate everything under root, then bring the database in line with it (flushes, never commits)."""
     folders = read_content(root, default_tz)
     report = SyncReport()
+    bank_problems: list[Problem] = []
     for folder in folders:
         module = session.scalar(select(Module).where(Module.slug == folder.slug))
         if module is not None and (module.source != "file" or module.edited_in_browser_at is not None):
@@ -123,7 +126,12 @@ def sync_content(session: Session, root: Path, now: datetime, default_tz: tzinfo
             for chapter in folder.chapters:
                 _sync_chapter(session, module, chapter, now, report)
             _note_missing(module, folder, report)
-        _sync_question_banks(session, module, folder, now, report)
+        try:
+            _sync_question_banks(session, module, folder, now, report)
+        except ValidationFailed as failed:  # keep going, so every module's bank problems are reported at once
+            bank_problems += failed.problems
+    if bank_problems:
+        raise ValidationFailed(bank_problems)
     session.flush()
     return report
 
@@ -206,4 +214,6 @@ def _sync_question_banks(session: Session, module: Module, folder: ModuleFolder,
 
     bank_report = sync_banks(session, module, bank_dir, now)
     report.notes.append(f"题库 {folder.slug}：{bank_report}")
+    counts = ("added", "edited", "versioned", "retired", "restored")
+    report.banks_changed |= any(getattr(bank_report, name, 0) for name in counts)
     # <<< Question banks

@@ -108,3 +108,31 @@ def test_module_edited_in_browser_is_reported_and_left_intact(db, content_dir, l
     db.session.expire_all()
     assert db.session.get(Chapter, chapter.id).body_html == "<p>网页上改过</p>"
     assert "文件里也改了" in path.read_text(encoding="utf-8")
+
+
+def test_real_content_folder_loads_all_eight_chapters_with_article_anchors(app, db, load):
+    from pathlib import Path
+
+    report = load(Path(app.config["CONTENT_DIR"]))
+    assert not report.conflicts
+    module = db.session.scalar(select(Module).where(Module.slug == "branch-regulations"))
+    assert [c.number for c in module.chapters] == list(range(1, 9))
+    anchors = set(db.session.scalars(select(Article.anchor).where(Article.module_id == module.id)))
+    assert {f"art-{n}" for n in range(1, 25)} <= anchors
+    assert not load(Path(app.config["CONTENT_DIR"])).changed
+
+
+def test_cli_reports_problems_with_file_and_line_and_exit_status(runner, tmp_path, db):
+    root = tmp_path / "content"
+    write_module(root, chapters={"01.md": "---\nnumber: 1\n---\n正文\n"})
+    result = runner.invoke(args=["load-content", str(root)])
+    assert result.exit_code == 1
+    assert "未载入任何内容" in result.output and "test-mod/01.md，第1行：缺少必填的键 title" in result.output
+    assert count(db, Module) == 0
+
+
+def test_cli_loads_then_says_nothing_changed(runner, content_dir):
+    first = runner.invoke(args=["load-content", str(content_dir)])
+    assert first.exit_code == 0 and "新增 3" in first.output
+    second = runner.invoke(args=["load-content", str(content_dir)])
+    assert second.exit_code == 0 and "内容已是最新，没有更改。" in second.output
