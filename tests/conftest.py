@@ -25,6 +25,7 @@ pytest_plugins = [
     "fixtures_publishing",
     "fixtures_questions",
     "fixtures_study",
+    "fixtures_exams",
 ]
 
 PG_URL = os.environ.get("STUDYAPP_TEST_DATABASE_URL")

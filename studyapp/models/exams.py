@@ -67,6 +67,8 @@ class Exam(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    module = relationship("Module")
+    owner_unit = relationship("Unit")
     rules: Mapped[list[ExamRule]] = relationship(order_by="ExamRule.position", cascade="all, delete-orphan")
     fixed_questions: Mapped[list[ExamFixedQuestion]] = relationship(
         order_by="ExamFixedQuestion.position", cascade="all, delete-orphan"
@@ -219,6 +221,7 @@ class Attempt(db.Model):
     time_used_seconds: Mapped[int | None]
 
     sitting: Mapped[Sitting] = relationship()
+    user = relationship("User")
     questions: Mapped[list[AttemptQuestion]] = relationship(
         order_by="AttemptQuestion.position", cascade="all, delete-orphan"
     )

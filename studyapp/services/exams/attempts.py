@@ -1,0 +1,222 @@
+"""A member's attempts: see open sittings, start, save answers, submit. The server decides all timing."""
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from ...domain import grading, timing
+from ...models import Question, User
+from ...models.exams import Answer, Attempt, AttemptQuestion, Exam, Sitting
+from ..errors import Conflict, Invalid, NotFound
+from .definitions import draw_paper
+from .finalize import close_attempt, finalize_if_overdue, lock_attempt
+from .sittings import audience_filter, in_audience
+
+
+@dataclass
+class SittingOffer:
+    sitting: Sitting
+    exam: Exam
+    attempts_left: int
+    in_progress_attempt_id: int | None
+
+
+def open_sittings_for(session: Session, user: User, now: datetime) -> list[SittingOffer]:
+    """Sittings of published exams open now whose audience includes the user, soonest closing first."""
+    sittings = session.scalars(
+        select(Sitting).join(Exam).where(
+            Exam.status == "published", Sitting.opens_at <= now, Sitting.closes_at > now, audience_filter(session, user)
+        ).order_by(Sitting.closes_at, Sitting.id)
+    ).all()
+    offers = []
+    for sitting in sittings:
+        mine = session.scalars(select(Attempt).where(Attempt.sitting_id == sitting.id, Attempt.user_id == user.id)).all()
+        live = next((a.id for a in mine if a.status == "in_progress" and not timing.is_overdue(now, a.deadline)), None)
+        left = max(0, sitting.exam.attempts_allowed - len(mine))
+        offers.append(SittingOffer(sitting, sitting.exam, left, live))
+    return offers
+
+
+def _sitting_for(session: Session, user: User, sitting_id: int) -> Sitting:
+    sitting = session.get(Sitting, sitting_id)
+    if sitting is None or sitting.exam.status != "published" or not in_audience(session, user, sitting_id):
+        raise NotFound("场次不存在")
+    return sitting
+
+
+def _in_progress(session: Session, user: User, sitting_id: int) -> Attempt | None:
+    return session.scalar(
+        select(Attempt).where(Attempt.sitting_id == sitting_id, Attempt.user_id == user.id,
+                              Attempt.status == "in_progress").execution_options(populate_existing=True)
+    )
+
+
+def start_attempt(session: Session, user: User, sitting_id: int, now: datetime) -> tuple[Attempt, bool]:
+    """Start an attempt, or return the one in progress (created=False). One in progress, ever."""
+    sitting = _sitting_for(session, user, sitting_id)
+    current = _in_progress(session, user, sitting_id)
+    if current is not None:
+        current = lock_attempt(session, current.id)
+        if not finalize_if_overdue(session, current, now):
+            return current, False
+    if timing.window_state(now, sitting.opens_at, sitting.closes_at) != timing.OPEN:
+        raise Conflict("本场考试未开放" if now < sitting.opens_at else "本场考试已结束")
+    exam = sitting.exam
+    # One statement, one snapshot: an attempt a concurrent start just committed is either seen here
+    # (and returned) or refused below by the unique index.
+    mine = session.scalars(
+        select(Attempt).where(Attempt.sitting_id == sitting_id, Attempt.user_id == user.id)
+        .execution_options(populate_existing=True)
+    ).all()
+    winner = next((a for a in mine if a.status == "in_progress"), None)
+    if winner is not None:
+        return winner, False
+    used = len(mine)
+    if used >= exam.attempts_allowed:
+        raise Conflict(f"本场考试最多可作答{exam.attempts_allowed}次，您的次数已用完")
+    seed = secrets.randbits(48)
+    paper = draw_paper(session, exam, random.Random(seed))
+    if not paper.items:
+        raise Conflict("题库中暂无可用题目，请联系组织员")
+    versions = dict(session.execute(
+        select(Question.id, Question.current_version_id).where(Question.id.in_([i.question_id for i in paper.items]))
+    ).all())
+    attempt = Attempt(
+        sitting_id=sitting_id, user_id=user.id, number=used + 1, status="in_progress", seed=seed, started_at=now,
+        deadline=timing.deadline(now, exam.time_limit_minutes, sitting.closes_at), max_score=paper.max_score,
+        questions=[
+            AttemptQuestion(position=n, question_id=item.question_id, question_version_id=versions[item.question_id],
+                            points=item.points, option_order=list(item.option_order))
+            for n, item in enumerate(paper.items, start=1)
+        ],
+    )
+    try:
+        # A concurrent start may win the race; the database's unique index then refuses ours.
+        with session.begin_nested():
+            session.add(attempt)
+    except IntegrityError:
+        winner = _in_progress(session, user, sitting_id)
+        if winner is None:
+            raise Conflict("请稍后重试") from None
+        return winner, False
+    return attempt, True
+
+
+def attempt_for_member(session: Session, user: User, attempt_id: int, lock: bool = False) -> Attempt:
+    """The member's own attempt; anyone else's does not exist."""
+    attempt = lock_attempt(session, attempt_id) if lock else session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != user.id:
+        raise NotFound("答卷不存在")
+    return attempt
+
+
+@dataclass
+class QuestionView:
+    question_id: int
+    position: int
+    qtype: str
+    stem_html: str
+    options: list[tuple[str, str]]  # (original key, text) in display order
+    blanks: int
+    points: float
+
+
+def paper_view(session: Session, attempt: Attempt) -> tuple[list[QuestionView], dict[int, object]]:
+    """The paper as the member sees it, with saved answers; never the key or the explanation."""
+    items = session.scalars(
+        select(AttemptQuestion).where(AttemptQuestion.attempt_id == attempt.id)
+        .options(selectinload(AttemptQuestion.version)).order_by(AttemptQuestion.position)
+    ).all()
+    views = []
+    for item in items:
+        version = item.version
+        texts = {o["key"]: o["text"] for o in version.options or []}
+        views.append(QuestionView(
+            item.question_id, item.position, version.qtype, version.stem_html,
+            [(key, texts.get(key, "")) for key in item.option_order],
+            len(version.answer) if version.qtype == "fill_blank" else 0, item.points,
+        ))
+    saved = {
+        a.question_id: a.response
+        for a in session.scalars(select(Answer).where(Answer.attempt_id == attempt.id))
+        if a.response is not None
+    }
+    return views, saved
+
+
+@dataclass
+class SaveResult:
+    stored: bool
+    client_seq: int
+
+
+def _refuse_if_closed(session: Session, attempt: Attempt, now: datetime) -> None:
+    if attempt.status == "submitted":
+        raise Conflict("已交卷，答案未保存")
+    if timing.is_overdue(now, attempt.deadline):
+        # Finalize on touch; the caller commits this even though the save itself is refused.
+        close_attempt(session, attempt, now, "deadline")
+        raise Conflict("考试已结束，答案未保存")
+
+
+def save_answer(
+    session: Session, user: User, attempt_id: int, question_id: int, raw_response, client_seq: int, now: datetime
+) -> SaveResult:
+    """Store the answer unless a newer save (higher client_seq) is already stored; refused after the deadline."""
+    if not isinstance(client_seq, int) or isinstance(client_seq, bool) or not 0 <= client_seq < 2**53:
+        raise Invalid("seq 应为非负整数")
+    attempt = attempt_for_member(session, user, attempt_id, lock=True)
+    _refuse_if_closed(session, attempt, now)
+    item = session.scalar(select(AttemptQuestion).where(
+        AttemptQuestion.attempt_id == attempt.id, AttemptQuestion.question_id == question_id
+    ))
+    if item is None:
+        raise NotFound("本试卷中没有这道题")
+    version = item.version
+    blanks = len(version.answer) if version.qtype == "fill_blank" else 0
+    try:
+        response = grading.check_response(version.qtype, raw_response, list(item.option_order), blanks)
+    except grading.InvalidResponse as exc:
+        raise Invalid(str(exc)) from None
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    stmt = insert(Answer).values(
+        attempt_id=attempt.id, question_id=question_id, response=response, client_seq=client_seq, saved_at=now
+    )
+    # Conditional upsert: a stale tab or a retried save never overwrites a newer answer.
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[Answer.attempt_id, Answer.question_id],
+        set_={"response": stmt.excluded.response, "client_seq": stmt.excluded.client_seq,
+              "saved_at": stmt.excluded.saved_at},
+        where=Answer.client_seq < stmt.excluded.client_seq,
+    ).returning(Answer.client_seq)
+    stored = session.execute(stmt).first() is not None
+    current = session.scalar(select(Answer.client_seq).where(
+        Answer.attempt_id == attempt.id, Answer.question_id == question_id
+    ))
+    return SaveResult(stored, current)
+
+
+@dataclass
+class SubmitResult:
+    score: float
+    max_score: float
+    passed: bool
+    submitted_at: datetime
+    finalized_by: str
+
+
+def submit_attempt(session: Session, user: User, attempt_id: int, now: datetime) -> SubmitResult:
+    """Grade once; a repeated or concurrent submit returns the same stored result."""
+    attempt = attempt_for_member(session, user, attempt_id, lock=True)
+    if attempt.status == "in_progress":
+        close_attempt(session, attempt, now, "deadline" if timing.is_overdue(now, attempt.deadline) else "member")
+        session.refresh(attempt)
+    return SubmitResult(attempt.score, attempt.max_score, bool(attempt.passed), attempt.submitted_at,
+                        attempt.finalized_by)

@@ -1,0 +1,229 @@
+"""Exam definitions: create and update an exam (blueprint rules or a fixed list), preview a drawn paper."""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ...domain import paper as paper_rules
+from ...domain.grading import MULTIPLE_POLICIES
+from ...models import Module, Question, QuestionVersion, TYPE_LABELS, User
+from ...models.exams import COUNTING_RULES, EXAM_STATUSES, REVIEW_POLICIES, Exam, ExamFixedQuestion, ExamRule
+from ..errors import Invalid, NotFound
+from ..scope import organization_root
+
+
+@dataclass
+class RuleInput:
+    count: int
+    points: float
+    chapter_number: int | None = None
+    article_number: int | None = None
+    qtype: str | None = None
+    difficulty: int | None = None
+
+
+@dataclass
+class ExamInput:
+    """What an organizer sets on an exam; `rules` for blueprint mode, `fixed` (question key, points) else."""
+
+    title: str
+    module_id: int
+    owner_unit_id: int
+    mode: str = "blueprint"
+    description: str = ""
+    time_limit_minutes: int = 30
+    pass_percent: int = 60
+    attempts_allowed: int = 1
+    counting: str = "highest"
+    shuffle_questions: bool = True
+    shuffle_options: bool = True
+    multiple_policy: str = "all_or_nothing"
+    review_policy: str = "immediate"
+    status: str = "draft"
+    rules: list[RuleInput] = field(default_factory=list)
+    fixed: list[tuple[str, float]] = field(default_factory=list)
+
+
+def managed_exam(session: Session, exam_id: int, managed: set[int]) -> Exam:
+    """The exam if its owner unit is managed by the caller; another branch's exam does not exist."""
+    exam = session.get(Exam, exam_id)
+    if exam is None or exam.owner_unit_id not in managed:
+        raise NotFound("考试不存在")
+    return exam
+
+
+def exams_for(session: Session, managed: set[int]) -> list[Exam]:
+    return list(session.scalars(
+        select(Exam).where(Exam.owner_unit_id.in_(managed or {-1})).order_by(Exam.created_at.desc(), Exam.id.desc())
+    ))
+
+
+def create_exam(session: Session, actor: User, managed: set[int], data: ExamInput, now: datetime) -> Exam:
+    exam = Exam(created_by_id=actor.id, created_at=now)
+    _apply(session, exam, managed, data)
+    session.add(exam)
+    session.flush()
+    return exam
+
+
+def update_exam(session: Session, exam: Exam, managed: set[int], data: ExamInput) -> Exam:
+    """Change an exam; papers already drawn keep their questions (attempts pin their versions)."""
+    _apply(session, exam, managed, data)
+    session.flush()
+    return exam
+
+
+def _apply(session: Session, exam: Exam, managed: set[int], data: ExamInput) -> None:
+    problems = _check(data)
+    if data.owner_unit_id not in managed:
+        problems.append("只能为自己管理的组织创建考试")
+    module = session.get(Module, data.module_id)
+    if module is None or (
+        module.owner_unit_id is not None
+        and organization_root(session, module.owner_unit_id) != organization_root(session, data.owner_unit_id)
+    ):
+        problems.append("题库所属专题不存在")
+    fixed_rows = []
+    if data.mode == "fixed" and module is not None:
+        keys = [key for key, _ in data.fixed]
+        found = dict(session.execute(
+            select(Question.key, Question.id).where(Question.module_id == module.id, Question.key.in_(keys))
+        ).all())
+        missing = [key for key in keys if key not in found]
+        if missing:
+            problems.append("题库中没有这些题号：" + "、".join(missing))
+        if len(set(keys)) != len(keys):
+            problems.append("固定题目中有重复的题号")
+        fixed_rows = [(found.get(key), points) for key, points in data.fixed]
+    if problems:
+        raise Invalid("；".join(problems))
+    for name in ("title", "description", "mode", "time_limit_minutes", "pass_percent", "attempts_allowed",
+                 "counting", "shuffle_questions", "shuffle_options", "multiple_policy", "review_policy",
+                 "status", "module_id", "owner_unit_id"):
+        setattr(exam, name, getattr(data, name))
+    exam.title = data.title.strip()
+    if exam.id is not None:
+        # Delete the old rows first: the new ones reuse their (exam, position) slots.
+        exam.rules.clear()
+        exam.fixed_questions.clear()
+        session.flush()
+    exam.rules = [] if data.mode == "fixed" else [
+        ExamRule(position=n, chapter_number=r.chapter_number, article_number=r.article_number, qtype=r.qtype or None,
+                 difficulty=r.difficulty, count=r.count, points=r.points)
+        for n, r in enumerate(data.rules, start=1)
+    ]
+    exam.fixed_questions = [
+        ExamFixedQuestion(position=n, question_id=qid, points=points) for n, (qid, points) in enumerate(fixed_rows, 1)
+    ]
+
+
+def _check(data: ExamInput) -> list[str]:
+    problems = []
+    if not data.title.strip():
+        problems.append("请填写考试名称")
+    if data.mode not in ("blueprint", "fixed"):
+        problems.append("组卷方式无效")
+    if not 1 <= data.time_limit_minutes <= 1440:
+        problems.append("考试时长应在1到1440分钟之间")
+    if not 0 <= data.pass_percent <= 100:
+        problems.append("及格线应在0到100之间")
+    if data.attempts_allowed < 1:
+        problems.append("允许次数至少为1")
+    if data.counting not in COUNTING_RULES or data.review_policy not in REVIEW_POLICIES:
+        problems.append("计分或公布答案方式无效")
+    if data.multiple_policy not in MULTIPLE_POLICIES or data.status not in EXAM_STATUSES:
+        problems.append("多选计分方式或状态无效")
+    if data.mode == "blueprint":
+        if not data.rules:
+            problems.append("请至少添加一条抽题规则")
+        for n, rule in enumerate(data.rules, start=1):
+            if rule.count < 1 or rule.points <= 0:
+                problems.append(f"规则{n}：题数和每题分值必须大于0")
+            if rule.qtype and rule.qtype not in TYPE_LABELS:
+                problems.append(f"规则{n}：题型无效")
+            if rule.difficulty is not None and rule.difficulty not in (1, 2, 3):
+                problems.append(f"规则{n}：难度应为1、2或3")
+    elif not data.fixed:
+        problems.append("请至少列出一道固定题目")
+    elif any(points <= 0 for _, points in data.fixed):
+        problems.append("每题分值必须大于0")
+    return problems
+
+
+def rule_label(rule: ExamRule) -> str:
+    parts = []
+    if rule.chapter_number:
+        parts.append(f"第{rule.chapter_number}章")
+    if rule.article_number:
+        parts.append(f"第{rule.article_number}条")
+    if rule.qtype:
+        parts.append(TYPE_LABELS.get(rule.qtype, rule.qtype))
+    if rule.difficulty:
+        parts.append(f"难度{rule.difficulty}")
+    return " ".join(parts) or "不限"
+
+
+def _candidates(session: Session, exam: Exam) -> tuple[list[paper_rules.Rule], dict[int, list[paper_rules.Candidate]]]:
+    """Active questions (current versions) matching each rule, or the fixed list's questions."""
+    base = (
+        select(Question.id, QuestionVersion.qtype, QuestionVersion.options, QuestionVersion.chapter_number,
+               QuestionVersion.article_number, QuestionVersion.difficulty)
+        .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
+        .where(Question.module_id == exam.module_id, Question.status == "active")
+    )
+    if exam.mode == "fixed":
+        wanted = {f.question_id: f for f in exam.fixed_questions}
+        rows = {row.id: row for row in session.execute(base.where(Question.id.in_(wanted or {-1})))}
+        rules = [paper_rules.Rule(f.position, 1, f.points, f"第{f.position}题") for f in exam.fixed_questions]
+        cands = {f.position: [_candidate(rows[f.question_id])] if f.question_id in rows else []
+                 for f in exam.fixed_questions}
+        return rules, cands
+    rows = list(session.execute(base))
+    rules, cands = [], {}
+    for rule in exam.rules:
+        rules.append(paper_rules.Rule(rule.position, rule.count, rule.points, rule_label(rule)))
+        cands[rule.position] = [
+            _candidate(row) for row in rows
+            if (rule.chapter_number is None or row.chapter_number == rule.chapter_number)
+            and (rule.article_number is None or row.article_number == rule.article_number)
+            and (rule.qtype is None or row.qtype == rule.qtype)
+            and (rule.difficulty is None or row.difficulty == rule.difficulty)
+        ]
+    return rules, cands
+
+
+def _candidate(row) -> paper_rules.Candidate:
+    return paper_rules.Candidate(row.id, row.qtype, tuple(o["key"] for o in (row.options or [])))
+
+
+def draw_paper(session: Session, exam: Exam, rng: random.Random) -> paper_rules.Paper:
+    """Draw a paper for the exam as it stands now (used for attempts and for the organizer preview)."""
+    rules, cands = _candidates(session, exam)
+    return paper_rules.assemble(rules, cands, rng, exam.shuffle_questions, exam.shuffle_options)
+
+
+@dataclass
+class PreviewItem:
+    position: int
+    points: float
+    version: QuestionVersion
+    key: str
+    option_order: tuple[str, ...]
+
+
+def preview(session: Session, exam: Exam, seed: int) -> tuple[list[PreviewItem], list[paper_rules.Shortage]]:
+    """A drawn paper with its keys, for the organizer, plus the rules the bank cannot fill."""
+    drawn = draw_paper(session, exam, random.Random(seed))
+    questions = {q.id: q for q in session.scalars(
+        select(Question).where(Question.id.in_([i.question_id for i in drawn.items] or [-1]))
+    )}
+    items = [
+        PreviewItem(n, item.points, questions[item.question_id].current, questions[item.question_id].key,
+                    item.option_order)
+        for n, item in enumerate(drawn.items, start=1)
+    ]
+    return items, drawn.shortages

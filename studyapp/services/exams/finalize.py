@@ -1,0 +1,110 @@
+"""Closing an attempt exactly once: by the member's submit, or by the deadline (on touch or by cron).
+
+Every path goes through close_attempt(): lock the attempt row (PostgreSQL FOR UPDATE; on SQLite the
+writing transaction already holds the database write lock from BEGIN IMMEDIATE), re-check its status,
+grade the answers saved up to the deadline, then a conditional UPDATE ... WHERE status='in_progress'.
+Only the caller whose UPDATE changed the row writes outcomes; grading and the status change commit
+together or not at all.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, selectinload
+
+from ...domain import grading, scoring, timing
+from ...models.exams import Answer, Attempt, AttemptQuestion
+from .. import wrong_book
+
+log = logging.getLogger(__name__)
+
+
+def lock_attempt(session: Session, attempt_id: int) -> Attempt | None:
+    """Load the attempt fresh from the database, row-locked where the backend supports it."""
+    stmt = select(Attempt).where(Attempt.id == attempt_id).execution_options(populate_existing=True)
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    return session.scalar(stmt)
+
+
+def close_attempt(session: Session, attempt: Attempt, now: datetime, finalized_by: str) -> bool:
+    """Grade and mark submitted; True if this call made the transition, False if it was already done."""
+    if attempt.status != "in_progress":
+        return False
+    exam = attempt.sitting.exam
+    ended = min(now, attempt.deadline)
+    saved = {
+        a.question_id: a.response
+        for a in session.scalars(
+            select(Answer).where(Answer.attempt_id == attempt.id, Answer.saved_at <= attempt.deadline)
+        )
+    }
+    items = list(session.scalars(
+        select(AttemptQuestion).where(AttemptQuestion.attempt_id == attempt.id)
+        .options(selectinload(AttemptQuestion.version)).order_by(AttemptQuestion.position)
+    ))
+    outcomes = []
+    for item in items:
+        version = item.version
+        outcome = grading.grade(version.qtype, version.answer, saved.get(item.question_id), item.points,
+                                exam.multiple_policy)
+        outcomes.append((item, outcome))
+    score = scoring.total([o.awarded for _, o in outcomes])
+    changed = session.execute(
+        update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.status == "in_progress")
+        .values(status="submitted", submitted_at=ended, finalized_by=finalized_by, score=score,
+                passed=scoring.passed(score, attempt.max_score, exam.pass_percent),
+                time_used_seconds=timing.time_used(attempt.started_at, ended, attempt.deadline))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.expire(attempt)
+    if changed != 1:
+        return False
+    for item, outcome in outcomes:
+        item.awarded, item.correct = outcome.awarded, outcome.correct
+    wrong_book.record_results(
+        session, attempt.user_id,
+        [(item.question_id, item.question_version_id, o.correct, saved.get(item.question_id)) for item, o in outcomes],
+        now, source="exam",
+    )
+    session.flush()
+    return True
+
+
+def finalize_if_overdue(session: Session, attempt: Attempt, now: datetime) -> bool:
+    """Finalize an in-progress attempt whose deadline has passed (with the answers saved before it)."""
+    if attempt.status == "in_progress" and timing.is_overdue(now, attempt.deadline):
+        return close_attempt(session, attempt, now, "deadline")
+    return False
+
+
+def overdue_ids(session: Session, now: datetime, limit: int) -> list[int]:
+    return list(session.scalars(
+        select(Attempt.id).where(Attempt.status == "in_progress", Attempt.deadline < now)
+        .order_by(Attempt.deadline, Attempt.id).limit(limit)
+    ))
+
+
+def finalize_overdue(session: Session, now: datetime, limit: int = 1000, commit=None) -> int:
+    """Finalize overdue attempts; returns how many this call finalized.
+
+    Each attempt runs in its own savepoint, so one that fails to grade (a "poisoned" attempt) is logged
+    and skipped while the rest still finalize. Pass `commit` (the CLI passes session.commit) to make each
+    attempt its own transaction, so members' saves and submits never wait behind a long batch.
+    """
+    done = 0
+    for attempt_id in overdue_ids(session, now, limit):
+        try:
+            with session.begin_nested():
+                attempt = lock_attempt(session, attempt_id)
+                if attempt is not None and finalize_if_overdue(session, attempt, now):
+                    done += 1
+        except Exception:  # a broken attempt must not stop the others
+            log.exception("could not finalize overdue attempt %s; skipped", attempt_id)
+            continue
+        if commit is not None:
+            commit()
+    return done
