@@ -67,7 +67,7 @@ def mark_done(slug, number):
     study.mark_studied(db.session, current_user, found, at)
     db.session.commit()
     flash(f"已完成学习：{found.title}", "success")
-    return redirect(url_for(".chapter", slug=slug, number=number))
+    return redirect(url_for(".chapter", slug=slug, number=number, _anchor="chapter-done"))
 
 
 @bp.route("/<slug>/<int:number>/time", methods=["POST"])
