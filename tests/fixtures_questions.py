@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
+from studyapp.database import intending_to_write
 from studyapp.models import PracticeAnswer
 
 BANK_CHAPTERS = ((1, "总则", (1, 2, 3)), (2, "组织设置", (4, 5, 6)), (4, "工作机制", (11, 12)))
@@ -62,9 +63,12 @@ def mark_used(db, member_a):
     from then on the version counts as shown and must never change."""
 
     def mark(version) -> None:
-        db.session.add(PracticeAnswer(user_id=member_a.id, question_id=version.question_id,
-                                      question_version_id=version.id, response="A", correct=False))
-        db.session.commit()
+        row = PracticeAnswer(user_id=member_a.id, question_id=version.question_id, question_version_id=version.id,
+                             response="A", correct=False)
+        db.session.rollback()  # SQLite: a writer must begin as one, not upgrade a read transaction
+        with intending_to_write():
+            db.session.add(row)
+            db.session.commit()
 
     return mark
 
