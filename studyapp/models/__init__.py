@@ -7,3 +7,7 @@ from .group_study import Attendance, StudySession  # noqa: F401
 from .progress import StudyProgress  # noqa: F401
 from .exams import Answer, Attempt, AttemptQuestion, Exam, ExamFixedQuestion, ExamRule, Sitting, SittingMember, SittingUnit  # noqa: F401
 from .practice import PracticeAnswer, WrongAnswer  # noqa: F401
+from .contests import Contest, ContestAudience, ContestBranchCache, ContestRound, ContestStanding, RoundQuestion  # noqa: F401
+from .daily import DailySet, ReviewCard  # noqa: F401
+from .api_tokens import ApiToken  # noqa: F401
+from .reports import ScoreChange  # noqa: F401
