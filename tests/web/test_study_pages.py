@@ -101,3 +101,9 @@ def test_a_script_in_markdown_never_reaches_the_page(client, auth, member_a, tmp
     page = client.get("/study/evil-mod/1").get_data(as_text=True)
     assert "alert" not in page and "onerror" not in page and "javascript:" not in page
     assert '<h2 id="art-1">' in page
+
+
+def test_home_has_a_study_card_and_nav_entry(client, auth, member_a):
+    auth.login(member_a)
+    page = client.get("/").get_data(as_text=True)
+    assert 'href="/study/"' in page and "按章学习" in page
