@@ -1,0 +1,88 @@
+"""Spaced review of the wrong-answer book with FSRS (the `fsrs` package): the only module that calls it.
+
+Each question in a member's book gets a ReviewCard. A miss (in practice, an exam or a review) is
+rated Again, so the question comes back soon; a correct review is rated Good and moves it further
+out. Misses recorded by the wrong-answer book are picked up by `sync`, which compares the book's
+last_wrong_at with the card's last_event_at, so the book's writers need not know about review.
+The clock is always a parameter.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from fsrs import Card, Rating, Scheduler
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from ..models import Question
+from ..models.daily import ReviewCard
+from ..models.practice import WrongAnswer
+
+#: No fuzzing: the same history gives the same schedule (tests and reproducible support answers).
+SCHEDULER = Scheduler(enable_fuzzing=False)
+
+
+def _apply(card_row: ReviewCard, rating: Rating, at: datetime) -> None:
+    card = Card.from_json(card_row.card_json)
+    card, _log = SCHEDULER.review_card(card, rating, at)
+    card_row.card_json = card.to_json()
+    card_row.due_at = card.due
+    card_row.last_event_at = at
+    card_row.last_rating = "good" if rating == Rating.Good else "again"
+
+
+def _new(user_id: int, question_id: int, at: datetime) -> ReviewCard:
+    return ReviewCard(user_id=user_id, question_id=question_id, card_json=Card(due=at).to_json(), due_at=at,
+                      reps=0, last_event_at=at)
+
+
+def sync(session: Session, user_id: int) -> int:
+    """Schedule every open book entry with no card yet, and re-rate cards missed again since; returns how many."""
+    rows = session.execute(
+        select(WrongAnswer, ReviewCard)
+        .outerjoin(ReviewCard, and_(ReviewCard.user_id == WrongAnswer.user_id,
+                                    ReviewCard.question_id == WrongAnswer.question_id))
+        .where(WrongAnswer.user_id == user_id,
+               or_(and_(ReviewCard.id.is_(None), WrongAnswer.resolved_at.is_(None)),
+                   WrongAnswer.last_wrong_at > ReviewCard.last_event_at))).all()
+    for entry, card in rows:
+        if card is None:
+            card = _new(user_id, entry.question_id, entry.last_wrong_at)
+            session.add(card)
+        _apply(card, Rating.Again, entry.last_wrong_at)
+    session.flush()
+    return len(rows)
+
+
+def record_review(session: Session, user_id: int, question_id: int, correct: bool, now: datetime) -> ReviewCard:
+    """A review answer: correct moves the card further out (Good), wrong brings it back soon (Again)."""
+    card = session.scalar(select(ReviewCard).where(ReviewCard.user_id == user_id,
+                                                   ReviewCard.question_id == question_id))
+    if card is None:
+        card = _new(user_id, question_id, now)
+        session.add(card)
+    _apply(card, Rating.Good if correct else Rating.Again, now)
+    card.reps += 1
+    session.flush()
+    return card
+
+
+def _due(user_id: int, until: datetime):
+    return (select(ReviewCard).join(Question, Question.id == ReviewCard.question_id)
+            .where(ReviewCard.user_id == user_id, ReviewCard.due_at <= until, Question.status == "active"))
+
+
+def due_count(session: Session, user_id: int, until: datetime) -> int:
+    """Cards due by `until` (e.g. the end of the member's day)."""
+    return session.scalar(select(func.count()).select_from(_due(user_id, until).subquery())) or 0
+
+
+def due_question_ids(session: Session, user_id: int, now: datetime, limit: int = 50) -> list[int]:
+    """Questions to review now, most overdue first."""
+    stmt = _due(user_id, now).order_by(ReviewCard.due_at, ReviewCard.id).limit(limit)
+    return [card.question_id for card in session.scalars(stmt)]
+
+
+def card_for(session: Session, user_id: int, question_id: int) -> ReviewCard | None:
+    return session.scalar(select(ReviewCard).where(ReviewCard.user_id == user_id,
+                                                   ReviewCard.question_id == question_id))
