@@ -1,0 +1,165 @@
+"""Member exam pages: open sittings, the exam page (autosave via JSON), result and review, my records.
+
+The server decides time: the page gets the deadline and the server's now, and its countdown is only a
+display. Saves are PUT JSON {"answer", "seq"} with the CSRF token in X-CSRFToken; every refusal is a
+JSON error the page understands (409: the exam is over; 422: wrong shape; 503: busy, retry).
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..domain import timing
+from ..domain.answer_text import describe_key, describe_response
+from ..extensions import db, login_manager
+from ..models.exams import REVIEW_LABELS, Answer
+from ..services import exams as svc
+from ..services.errors import Conflict, Invalid, NotFound, ServiceError
+from .clock import now
+from .links import article_url
+from .nav import add_card, add_nav
+
+bp = Blueprint("exams", __name__, url_prefix="/exams")
+add_nav("exams.index", "考试", order=30)
+add_nav("exams.records", "成绩", order=35)
+add_card("exams.index", "考试", "参加本支部安排的考试，计时作答、自动保存", order=30)
+add_card("exams.records", "我的成绩", "历次考试的成绩、是否及格和答案解析", order=35)
+
+TYPE_NAMES = {"single": "单选题", "multiple": "多选题", "true_false": "判断题", "fill_blank": "填空题"}
+
+
+@bp.app_template_filter("score")
+def score_filter(value) -> str:
+    """A score as people write it: 10, 7.5, 3.33 (never 10.0)."""
+    if value is None:
+        return "—"
+    return f"{float(value):.2f}".rstrip("0").rstrip(".")
+
+
+def _wants_json() -> bool:
+    return request.is_json or request.accept_mimetypes.best == "application/json"
+
+
+def _json_error(status: int, code: str, message: str):
+    return jsonify(error={"code": code, "message": message}), status
+
+
+@bp.before_request
+def _login_required():
+    if not current_user.is_authenticated:
+        if _wants_json():
+            return _json_error(401, "login_required", "登录已过期，请重新登录（已保存的答案不会丢失）")
+        return login_manager.unauthorized()
+    return None
+
+
+def _attempt_or_404(attempt_id: int):
+    try:
+        return svc.attempt_for_member(db.session, current_user, attempt_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.route("/")
+def index():
+    offers = svc.open_sittings_for(db.session, current_user, now())
+    return render_template("exams/index.html", offers=offers)
+
+
+@bp.route("/sittings/<int:sitting_id>/start", methods=["POST"])
+def start(sitting_id):
+    try:
+        attempt, _ = svc.start_attempt(db.session, current_user, sitting_id, now())
+    except NotFound:
+        abort(404)
+    except ServiceError as exc:
+        db.session.commit()  # an overdue attempt finalized on the way is kept
+        flash(str(exc), "warning")
+        return redirect(url_for(".index"))
+    db.session.commit()
+    return redirect(url_for(".attempt", attempt_id=attempt.id))
+
+
+@bp.route("/attempts/<int:attempt_id>")
+def attempt(attempt_id):
+    found = _attempt_or_404(attempt_id)
+    at = now()
+    if found.status != "in_progress" or timing.is_overdue(at, found.deadline):
+        return redirect(url_for(".result", attempt_id=found.id))
+    questions, saved = svc.paper_view(db.session, found)
+    seqs = dict(db.session.execute(
+        select(Answer.question_id, Answer.client_seq).where(Answer.attempt_id == found.id)
+    ).all())
+    return render_template(
+        "exams/attempt.html", attempt=found, exam=found.sitting.exam, questions=questions, saved=saved,
+        seqs=seqs, max_seq=max(seqs.values(), default=0), server_now=at, type_names=TYPE_NAMES,
+        remaining=timing.remaining(at, found.deadline),
+    )
+
+
+@bp.route("/attempts/<int:attempt_id>/answers/<int:question_id>", methods=["PUT"])
+def save(attempt_id, question_id):
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict) or "answer" not in payload or "seq" not in payload:
+        return _json_error(422, "invalid", '请求应为 {"answer": ..., "seq": n}')
+    try:
+        result = svc.save_answer(db.session, current_user, attempt_id, question_id, payload["answer"],
+                                 payload["seq"], now())
+    except NotFound as exc:
+        db.session.rollback()
+        return _json_error(404, exc.code, str(exc))
+    except Conflict as exc:
+        db.session.commit()  # the refusal may have finalized the overdue attempt: keep that
+        return _json_error(409, "closed", str(exc))
+    except Invalid as exc:
+        db.session.rollback()
+        return _json_error(422, exc.code, str(exc))
+    db.session.commit()
+    return jsonify(stored=result.stored, seq=result.client_seq)
+
+
+@bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
+def submit(attempt_id):
+    try:
+        outcome = svc.submit_attempt(db.session, current_user, attempt_id, now())
+    except NotFound:
+        abort(404)
+    db.session.commit()
+    if _wants_json():
+        return jsonify(score=outcome.score, max_score=outcome.max_score, passed=outcome.passed,
+                       submitted_at=outcome.submitted_at.isoformat())
+    return redirect(url_for(".result", attempt_id=attempt_id))
+
+
+@bp.route("/attempts/<int:attempt_id>/result")
+def result(attempt_id):
+    found = _attempt_or_404(attempt_id)
+    view = svc.attempt_result(db.session, current_user, found, now())
+    return render_template("exams/result.html", view=view, rows=[_review_row(view, item) for item in view.items],
+                           review_labels=REVIEW_LABELS, type_names=TYPE_NAMES)
+
+
+def _review_row(view, item) -> dict:
+    """An item of the review in the letters the member saw (options may have been shuffled)."""
+    letters = {key: letter for key, letter, _ in item.options}
+    shown = [{"key": letter, "text": text} for _, letter, text in item.options]
+
+    def relabel(value):
+        if item.qtype == "single" and isinstance(value, str):
+            return letters.get(value, value)
+        if item.qtype == "multiple" and isinstance(value, list):
+            return sorted(letters.get(v, v) for v in value)
+        return value
+
+    return {
+        "item": item,
+        "response": describe_response(item.qtype, relabel(item.response), shown),
+        "key": describe_key(item.qtype, relabel(item.key), shown),
+        "link": article_url(view.exam.module.slug, item.chapter_number, item.article_number),
+    }
+
+
+@bp.route("/records")
+def records():
+    return render_template("exams/records.html", records=svc.my_records(db.session, current_user))

@@ -1,0 +1,162 @@
+"""Member exam pages: list, start, autosave JSON, submit, result and records; time from config CLOCK."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from studyapp.models.exams import Answer, Attempt
+from tests.conftest import FIXED_NOW
+from tests.fixtures_exams import KEY_MARK
+
+FILL_KEY = "钥匙文字"
+
+
+@pytest.fixture
+def clock(app):
+    state = {"now": FIXED_NOW}
+    app.config["CLOCK"] = lambda: state["now"]
+    return state
+
+
+@pytest.fixture
+def setup(exam_bank, make_question, make_exam, make_sitting, branch_a, clock):
+    module, questions = exam_bank
+    questions["fill_blank"] = make_question(module, qtype="fill_blank", answer=[[FILL_KEY]], chapter=1, article=2)
+    exam = make_exam(module, branch_a, fixed=[(q, 10) for q in questions.values()], title="条例知识测试")
+    sitting = make_sitting(exam, units=[branch_a])
+    return exam, sitting, questions
+
+
+def start(client, sitting):
+    response = client.post(f"/exams/sittings/{sitting.id}/start")
+    assert response.status_code == 302
+    return int(re.search(r"/attempts/(\d+)", response.headers["Location"]).group(1))
+
+
+def put(client, attempt_id, question, answer, seq):
+    return client.put(f"/exams/attempts/{attempt_id}/answers/{question.id}", json={"answer": answer, "seq": seq})
+
+
+def test_member_sits_exam_end_to_end(client, auth, db, member_a, setup, clock):
+    exam, sitting, q = setup
+    auth.login(member_a)
+    listing = client.get("/exams/")
+    assert "条例知识测试" in listing.get_data(as_text=True) and "开始考试" in listing.get_data(as_text=True)
+    attempt_id = start(client, sitting)
+    page = client.get(f"/exams/attempts/{attempt_id}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    assert "答题卡" in html and "第4题" in html and 'data-deadline="2026-05-01T08:30:00+00:00"' in html
+    assert KEY_MARK not in html and FILL_KEY not in html
+    assert put(client, attempt_id, q["single"], "B", 1).get_json() == {"stored": True, "seq": 1}
+    assert put(client, attempt_id, q["fill_blank"], [FILL_KEY], 2).status_code == 200
+    assert put(client, attempt_id, q["single"], "A", 1).get_json() == {"stored": False, "seq": 1}  # retried/stale
+    # Reload (or another device): saved answers come back checked.
+    html = client.get(f"/exams/attempts/{attempt_id}").get_data(as_text=True)
+    assert re.search(r'value="B" checked', html) and 'data-max-seq="2"' in html
+    clock["now"] = FIXED_NOW + timedelta(minutes=12)
+    response = client.post(f"/exams/attempts/{attempt_id}/submit")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/exams/attempts/{attempt_id}/result")
+    result = client.get(f"/exams/attempts/{attempt_id}/result")
+    text = result.get_data(as_text=True)
+    assert result.headers["Cache-Control"] == "no-store"
+    assert "<strong>20</strong> / 40 分" in text and "不及格" in text and KEY_MARK in text
+    assert "/study/exam-bank/1#art-1" in text and "用时 12 分 0 秒" in text
+    again = client.post(f"/exams/attempts/{attempt_id}/submit", headers={"Accept": "application/json"})
+    assert again.get_json()["score"] == 20
+    records = client.get("/exams/records").get_data(as_text=True)
+    assert "条例知识测试" in records and "计入" in records and "不及格" in records
+
+
+def test_late_save_is_409_and_keeps_saved_answers(client, auth, db, member_a, setup, clock):
+    _, sitting, q = setup
+    auth.login(member_a)
+    attempt_id = start(client, sitting)
+    put(client, attempt_id, q["true_false"], True, 1)
+    clock["now"] = FIXED_NOW + timedelta(minutes=30, seconds=1)
+    late = put(client, attempt_id, q["single"], "B", 2)
+    assert late.status_code == 409 and late.get_json()["error"]["message"] == "考试已结束，答案未保存"
+    db.session.rollback()  # end the test session's snapshot: requests committed since
+    attempt = db.session.get(Attempt, attempt_id)
+    assert (attempt.status, attempt.finalized_by, attempt.score) == ("submitted", "deadline", 10)
+    assert db.session.scalar(select(Answer.question_id).where(Answer.attempt_id == attempt_id)) == q["true_false"].id
+    # The exam page now goes to the result.
+    assert client.get(f"/exams/attempts/{attempt_id}").headers["Location"].endswith("/result")
+
+
+def test_bad_input_and_other_members(client, auth, db, member_a, member_b, setup, make_user, branch_a):
+    _, sitting, q = setup
+    auth.login(member_a)
+    attempt_id = start(client, sitting)
+    assert put(client, attempt_id, q["single"], ["B"], 1).status_code == 422
+    assert put(client, attempt_id, q["single"], "B", "x").status_code == 422
+    assert client.put(f"/exams/attempts/{attempt_id}/answers/{q['single'].id}", data="nope",
+                      content_type="application/json").status_code == 422
+    assert client.put(f"/exams/attempts/{attempt_id}/answers/999999", json={"answer": "B", "seq": 1}).status_code == 404
+    auth.logout()
+    auth.login(member_b)
+    assert client.post(f"/exams/sittings/{sitting.id}/start").status_code == 404
+    assert client.get(f"/exams/attempts/{attempt_id}").status_code == 404
+    assert client.get(f"/exams/attempts/{attempt_id}/result").status_code == 404
+    assert put(client, attempt_id, q["single"], "B", 5).status_code == 404
+    assert client.post(f"/exams/attempts/{attempt_id}/submit").status_code == 404
+    assert "条例知识测试" not in client.get("/exams/").get_data(as_text=True)
+    db.session.rollback()  # end the test session's snapshot: requests committed since
+    assert db.session.scalar(select(Answer.id).where(Answer.attempt_id == attempt_id)) is None
+    auth.logout()
+    assert client.put(f"/exams/attempts/{attempt_id}/answers/{q['single'].id}", json={"answer": "B", "seq": 1},
+                      headers={"Accept": "application/json"}).status_code == 401
+
+
+def test_review_withheld_until_sitting_closes(client, auth, db, member_a, setup, clock):
+    exam, sitting, q = setup
+    exam.review_policy = "after_close"
+    db.session.commit()
+    auth.login(member_a)
+    attempt_id = start(client, sitting)
+    client.post(f"/exams/attempts/{attempt_id}/submit")
+    html = client.get(f"/exams/attempts/{attempt_id}/result").get_data(as_text=True)
+    assert KEY_MARK not in html and FILL_KEY not in html and "答案与解析将在本场考试结束后" in html
+    clock["now"] = sitting.closes_at
+    html = client.get(f"/exams/attempts/{attempt_id}/result").get_data(as_text=True)
+    assert KEY_MARK in html and FILL_KEY in html
+
+
+def test_never_review_and_overdue_result(client, auth, db, member_a, setup, clock):
+    exam, sitting, q = setup
+    exam.review_policy = "never"
+    db.session.commit()
+    auth.login(member_a)
+    attempt_id = start(client, sitting)
+    put(client, attempt_id, q["single"], "B", 1)
+    clock["now"] = FIXED_NOW + timedelta(hours=2)
+    html = client.get(f"/exams/attempts/{attempt_id}/result").get_data(as_text=True)
+    assert "考试时间已到" in html
+    client.post(f"/exams/attempts/{attempt_id}/submit")
+    html = client.get(f"/exams/attempts/{attempt_id}/result").get_data(as_text=True)
+    assert "<strong>10</strong>" in html and "时间到" in html and "本考试不公布答案" in html
+    assert KEY_MARK not in html and FILL_KEY not in html
+
+
+class TestWithCsrf:
+    @pytest.fixture
+    def app_config(self, app_config):
+        return {**app_config, "WTF_CSRF_ENABLED": True}
+
+    def test_autosave_needs_the_csrf_header(self, client, db, member_a, setup):
+        page = client.get("/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', page)
+        token = token.group(1) or token.group(2)
+        client.post("/login", data={"username": "member_a", "password": "correct-horse-7", "csrf_token": token})
+        page = client.get("/exams/").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        _, sitting, q = setup
+        response = client.post(f"/exams/sittings/{sitting.id}/start", data={"csrf_token": token})
+        attempt_id = int(re.search(r"/attempts/(\d+)", response.headers["Location"]).group(1))
+        url = f"/exams/attempts/{attempt_id}/answers/{q['single'].id}"
+        assert client.put(url, json={"answer": "B", "seq": 1}).status_code == 400
+        ok = client.put(url, json={"answer": "B", "seq": 1}, headers={"X-CSRFToken": token})
+        assert ok.status_code == 200 and ok.get_json()["stored"]
