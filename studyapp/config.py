@@ -19,6 +19,7 @@ ENV_SETTINGS: dict[str, type] = {
     "SQLITE_BUSY_TIMEOUT_MS": int,
     "API_TOKEN_HOURS": int,
     "ORGANIZATION_NAME": str,
+    "SIGNIN_EARLY_MINUTES": int,
 }
 
 
@@ -33,6 +34,7 @@ class Defaults:
     SQLITE_BUSY_TIMEOUT_MS = 15000
     API_TOKEN_HOURS = 24 * 7
     ORGANIZATION_NAME = "示范机关党委"
+    SIGNIN_EARLY_MINUTES = 15  # group-study sign-in opens this long before the session starts
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,7 +1,7 @@
 """Group study sessions (集中学习): organizers schedule them, invited members sign in on their phones.
 
-Scope: a session belongs to one organization; an organizer sees a session when at least one invited
-unit is theirs, and its attendance only for the units they manage. Invitations, on create and edit,
+Scope: a session belongs to one organization; an organizer sees a session when it invites one of
+their units (directly or through a unit above), and its attendance only for the units they manage. Invitations, on create and edit,
 are limited to managed units. A member is invited when their unit lies under an invited unit.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from ..models import Chapter, Unit, User
 from ..models.group_study import Attendance, StudySession, study_session_units
 from .errors import Invalid, NotFound
 from .publishing import readable_modules
-from .scope import ancestors, organization_root, subtree, unit_tree
+from .scope import ancestors, organization_root, subtree, unit_tree, with_ancestors
 
 
 @dataclass
@@ -73,8 +73,9 @@ def save_session(session: Session, actor: User, managed: set[int], study: StudyS
 
 
 def managed_sessions(session: Session, actor: User, managed: set[int]) -> list[StudySession]:
-    """Sessions inviting at least one unit the actor manages, newest first."""
-    invited = select(study_session_units.c.session_id).where(study_session_units.c.unit_id.in_(managed))
+    """Sessions inviting a unit the actor manages or one above it (which invites theirs), newest first."""
+    covering = with_ancestors(session, managed)
+    invited = select(study_session_units.c.session_id).where(study_session_units.c.unit_id.in_(covering))
     query = select(StudySession).where(
         StudySession.organization_id == organization_root(session, actor.unit_id), StudySession.id.in_(invited)
     )
@@ -84,7 +85,7 @@ def managed_sessions(session: Session, actor: User, managed: set[int]) -> list[S
 def get_managed_session(session: Session, actor: User, managed: set[int], session_id: int) -> StudySession:
     study = session.get(StudySession, session_id)
     if (study is None or study.organization_id != organization_root(session, actor.unit_id)
-            or not {unit.id for unit in study.units} & managed):
+            or not {unit.id for unit in study.units} & with_ancestors(session, managed)):
         raise NotFound("集中学习不存在")
     return study
 

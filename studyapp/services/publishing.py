@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from ..domain.rendering import render_markdown
 from ..models import Module, ModuleAudience, Unit, User
 from .errors import Invalid, NotFound
-from .scope import organization_root, subtree, unit_tree
+from .scope import organization_root, subtree, unit_tree, with_ancestors
 
 STATUSES = {"draft": "草稿", "published": "已发布"}
 
@@ -33,7 +33,7 @@ def organization_units(session: Session, actor: User) -> set[int]:
 
 def readable_modules(session: Session, actor: User, managed: set[int]) -> list[Module]:
     """Modules an organizer may look at: file modules, those owned within or above their units."""
-    owners = _readable_owners(session, managed)
+    owners = with_ancestors(session, managed)
     query = select(Module).where(or_(Module.owner_unit_id.is_(None), Module.owner_unit_id.in_(owners)))
     return list(session.scalars(query.order_by(Module.order, Module.id)))
 
@@ -42,7 +42,7 @@ def get_module(session: Session, actor: User, managed: set[int], module_id: int)
     """A module the actor may read; NotFound for another branch's or organization's module."""
     module = session.get(Module, module_id)
     if module is None or (module.owner_unit_id is not None
-                          and module.owner_unit_id not in _readable_owners(session, managed)):
+                          and module.owner_unit_id not in with_ancestors(session, managed)):
         raise NotFound("学习专题不存在")
     return module
 
@@ -134,18 +134,6 @@ def audience_choices(session: Session, managed: set[int]) -> list[Unit]:
 
 def render_note(md: str) -> str:
     return render_markdown(md) if md.strip() else ""
-
-
-def _readable_owners(session: Session, managed: set[int]) -> set[int]:
-    """Managed units and the units above them (an organizer reads their organization's modules)."""
-    parents = dict(session.execute(select(Unit.id, Unit.parent_id)).all())
-    owners = set(managed)
-    for unit_id in managed:
-        parent = parents.get(unit_id)
-        while parent is not None and parent not in owners:
-            owners.add(parent)
-            parent = parents.get(parent)
-    return owners
 
 
 def _set_fields(module: Module, title: str, summary: str, order: int, audience: str) -> None:

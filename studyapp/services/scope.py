@@ -54,3 +54,15 @@ def ancestors(session: Session, unit_id: int) -> list[int]:
 def organization_root(session: Session, unit_id: int) -> int:
     """The top-level organization a unit belongs to; objects of other roots are never shown."""
     return ancestors(session, unit_id)[-1]
+
+
+def with_ancestors(session: Session, unit_ids: set[int]) -> set[int]:
+    """The units and every unit above them: what covers (invites, publishes to) any of them."""
+    parents = dict(session.execute(select(Unit.id, Unit.parent_id)).all())
+    found = set(unit_ids)
+    for unit_id in unit_ids:
+        parent = parents.get(unit_id)
+        while parent is not None and parent not in found:
+            found.add(parent)
+            parent = parents.get(parent)
+    return found

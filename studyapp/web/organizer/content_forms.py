@@ -43,6 +43,11 @@ class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
+    def pre_validate(self, form):
+        allowed = {value for value, _label in self.choices or ()}
+        if any(value not in allowed for value in self.data or ()):
+            raise ValidationError("所选项不在可选范围内")
+
 
 class PublishForm(FlaskForm):
     units = MultiCheckboxField("发布范围", coerce=int, validators=[DataRequired("请至少选择一个发布范围")])
