@@ -1,0 +1,140 @@
+"""Member contest pages: running contests, playing a round one question at a time, leaderboards.
+
+Works without JavaScript: each answer is a plain form POST and the page reloads on the next
+question. contest.js only shows the server's countdown and reloads when it runs out; the server
+decides what counts.
+"""
+from __future__ import annotations
+
+import random
+import secrets
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..domain import contest_rules
+from ..domain import standings as standing_rules
+from ..extensions import db
+from ..models import QuestionVersion
+from ..services import contests
+from ..services.errors import Conflict, Invalid, NotFound
+from .clock import now
+from .nav import add_card, add_nav
+from .practice import response_from_form
+
+bp = Blueprint("contests", __name__, url_prefix="/contests")
+add_nav("contests.index", "竞赛", order=35)
+add_card("contests.index", "答题竞赛", "限时答题，看看本支部排第几", order=35)
+
+
+@bp.before_request
+@login_required
+def _members_only():
+    return None
+
+
+def _contest(contest_id: int):
+    try:
+        return contests.visible_contest(db.session, current_user, contest_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.route("/")
+def index():
+    moment = now()
+    running = contests.running_for(db.session, current_user, moment)
+    return render_template("contests/index.html", running=running)
+
+
+@bp.route("/<int:contest_id>")
+def detail(contest_id: int):
+    contest = _contest(contest_id)
+    rounds = contests.my_rounds(db.session, current_user, contest.id)
+    moment = now()
+    return render_template("contests/detail.html", contest=contest, rounds=rounds, now=moment,
+                           is_open=contest.opens_at <= moment < contest.closes_at,
+                           active=next((r for r in rounds if r.status == "in_progress"), None),
+                           flag_labels=contest_rules.FLAG_LABELS)
+
+
+@bp.route("/<int:contest_id>/start", methods=["POST"])
+def start(contest_id: int):
+    _contest(contest_id)
+    try:
+        round_, _created = contests.start_round(db.session, current_user, contest_id, now(),
+                                                random.Random(secrets.randbits(64)))
+    except Conflict as exc:
+        db.session.rollback()
+        flash(str(exc), "warning")
+        return redirect(url_for(".detail", contest_id=contest_id))
+    db.session.commit()
+    return redirect(url_for(".play", round_id=round_.id))
+
+
+@bp.route("/rounds/<int:round_id>")
+def play(round_id: int):
+    """The current question, handed out (and its clock started) by this request, or the round's result."""
+    try:
+        current = contests.state(db.session, current_user, round_id, now())
+    except NotFound:
+        abort(404)
+    db.session.commit()
+    if current.question is None:
+        return render_template("contests/result.html", round=current.round, contest=current.contest,
+                               flag_labels=contest_rules.FLAG_LABELS)
+    return render_template("contests/play.html", state=current, q=current.question)
+
+
+@bp.route("/rounds/<int:round_id>/answer", methods=["POST"])
+def answer(round_id: int):
+    """Answer the question at `position`; the receipt time on the server decides whether it counts."""
+    moment = now()
+    position = request.form.get("position", type=int) or 0
+    try:
+        current = contests.round_for_member(db.session, current_user, round_id)
+        item = next((q for q in current.questions if q.position == position), None)
+        if item is None:
+            raise NotFound("题目不存在")
+        version = db.session.get(QuestionVersion, item.question_version_id)
+        blanks = len(version.answer) if version.qtype == "fill_blank" else 0
+        raw = response_from_form(version.qtype, request.form, blanks)
+        result = contests.answer(db.session, current_user, round_id, position, raw, moment)
+    except NotFound:
+        abort(404)
+    except (Conflict, Invalid) as exc:
+        db.session.rollback()
+        if _wants_json():
+            return jsonify(error=str(exc)), exc.status
+        flash(str(exc), "warning")
+        return redirect(url_for(".play", round_id=round_id))
+    db.session.commit()
+    if not result.accepted:
+        message, category = "超时作答，本题不计分。", "warning"
+    elif result.correct:
+        message, category = "回答正确！", "success"
+    else:
+        message, category = "回答错误。", "info"
+    if _wants_json():
+        return jsonify(accepted=result.accepted, correct=result.correct, finished=result.finished,
+                       message=message, next=url_for(".play", round_id=round_id))
+    flash(message, category)
+    return redirect(url_for(".play", round_id=round_id))
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+@bp.route("/<int:contest_id>/board")
+def board(contest_id: int):
+    """The public leaderboard: frozen during the last minutes, with my rank and the branch standings."""
+    contest = _contest(contest_id)
+    moment = now()
+    which = standing_rules.public_board(moment, contest.closes_at, contest.freeze_minutes)
+    overall = contests.leaderboard(db.session, contest, which, current_user, limit=20)
+    branches, computed_at = contests.branch_standings(db.session, contest, which, moment)
+    db.session.commit()  # the branch cache may have been refreshed
+    return render_template("contests/board.html", contest=contest, board=overall, branches=branches,
+                           computed_at=computed_at, frozen=which == "public",
+                           freeze_at=standing_rules.freeze_at(contest.closes_at, contest.freeze_minutes))
