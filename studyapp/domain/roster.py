@@ -12,6 +12,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from . import archives
 from .problems import Collector, ValidationFailed
 
 NAME, LOGIN, BRANCH, PHONE, ROLE = "姓名", "党员编号", "所属支部", "手机号", "角色"
@@ -112,7 +113,11 @@ def _read_xlsx(data: bytes, problems: Collector) -> list[tuple[int, list[str]]]:
     from openpyxl import load_workbook
 
     try:
+        archives.check_zip(data)  # before openpyxl inflates anything: refuse zip bombs
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except archives.UnsafeArchive as exc:
+        problems.add(str(exc))
+        return []
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
         problems.add("无法读取 Excel 文件，请确认是 .xlsx 格式（不是 .xls 或改了扩展名的文件）")
         return []

@@ -10,6 +10,7 @@ import io
 import zipfile
 from datetime import date, datetime
 
+from .. import archives
 from ..problems import Collector
 from ..sheets import to_xlsx
 from .draft import (F_ANSWER, F_ARTICLE, F_CHAPTER, F_DIFFICULTY, F_EXPLANATION, F_STEM, F_TAGS, F_TYPE,
@@ -56,8 +57,12 @@ def _rows(data: bytes, problems: Collector) -> list[list[object]] | None:
         problems.add(f"文件过大（最多{MAX_FILE_BYTES // 1024 // 1024}MB）")
         return None
     try:
+        archives.check_zip(data)  # before openpyxl inflates anything: refuse zip bombs
         # data_only=False: a formula comes back as its text ("=A1"), which is refused below.
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except archives.UnsafeArchive as exc:
+        problems.add(str(exc))
+        return None
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
         problems.add("无法读取 Excel 文件，请确认是 .xlsx 格式（不是 .xls 或改了扩展名的文件）")
         return None
