@@ -40,7 +40,7 @@ class SessionForm(FlaskForm):
 def _form(study=None) -> SessionForm:
     form = SessionForm(obj=study) if study is not None and request.method == "GET" else SessionForm()
     form.units.choices = [(u.id, u.name) for u in audience_choices(db.session, managed_units())]
-    form.chapters.choices = [(c.id, f"{c.module.title} · 第{c.number}章 {c.title}")
+    form.chapters.choices = [(c.id, f"{c.module.title} · {c.title}")
                              for c in group_study.selectable_chapters(db.session, current_user, managed_units())]
     if study is not None and request.method == "GET":
         form.starts_at.data, form.ends_at.data = to_input(study.starts_at), to_input(study.ends_at)
