@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from ...domain.scoring import percent
@@ -57,9 +57,10 @@ class MemberLine:
         return round(self.time_used_seconds / 60, 1) if self.time_used_seconds is not None else None
 
 
-def member_lines(session: Session, audience: Audience, absent_only: bool = False,
-                 unit_id: int | None = None) -> Iterator[MemberLine]:
-    """Every audience member (or only those with no submitted attempt), by branch then 党员编号."""
+def member_statement(audience: Audience, absent_only: bool = False, unit_id: int | None = None) -> Select:
+    """Every audience member (or only those with no submitted attempt), by branch then 党员编号.
+
+    A plain statement, so a streamed download can run it later on a session of its own."""
     counted = counted_attempts(audience.sitting)
     tally = attempt_counts(audience.sitting)
     stmt = (
@@ -76,8 +77,18 @@ def member_lines(session: Session, audience: Audience, absent_only: bool = False
         stmt = stmt.where(counted.c.id.is_(None))
     if unit_id is not None:
         stmt = stmt.where(User.unit_id == unit_id)
+    return stmt
+
+
+def read_lines(session: Session, stmt: Select) -> Iterator[MemberLine]:
+    """The statement's rows, fetched in batches of BATCH."""
     for row in session.execute(stmt.execution_options(yield_per=BATCH)):
         yield MemberLine(row[0], row[1], row[2], row[3], row[4], row[5], row[6] or 0, bool(row[7]), *row[8:])
+
+
+def member_lines(session: Session, audience: Audience, absent_only: bool = False,
+                 unit_id: int | None = None) -> Iterator[MemberLine]:
+    return read_lines(session, member_statement(audience, absent_only, unit_id))
 
 
 def score_rows(lines: Iterator[MemberLine], localize: Callable = lambda d: d) -> Iterator[list]:
