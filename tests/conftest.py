@@ -26,6 +26,7 @@ pytest_plugins = [
     "fixtures_questions",
     "fixtures_study",
     "fixtures_exams",
+    "fixtures_reports",
 ]
 
 PG_URL = os.environ.get("STUDYAPP_TEST_DATABASE_URL")
