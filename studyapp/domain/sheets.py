@@ -47,6 +47,19 @@ def to_xlsx(header: Sequence[str], rows: Iterable[Sequence[object]], title: str 
     return buffer.getvalue()
 
 
+def to_xlsx_book(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[object]]]]) -> bytes:
+    """A workbook of several sheets, each (title, header, rows), with the same text rules as to_xlsx."""
+    workbook = Workbook(write_only=True)
+    for title, header, rows in sheets:
+        sheet = workbook.create_sheet(title[:31])
+        sheet.append([_text_cell(sheet, cell) for cell in header])
+        for row in rows:
+            sheet.append([_text_cell(sheet, cell) for cell in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 def _text_cell(sheet, value: object):
     if not isinstance(value, str):
         return value

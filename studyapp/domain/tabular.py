@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 
-from .sheets import neutralize, to_xlsx
+from .sheets import neutralize, to_xlsx, to_xlsx_book
 
 BOM = "\ufeff"
 
@@ -61,6 +61,12 @@ def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence[object]], sheet_t
     """A one-sheet workbook; text is stored as text (never a formula), numbers stay numbers."""
     prepared = ([_xlsx_cell(value) for value in row] for row in rows)
     return to_xlsx(list(headers), prepared, title=_sheet_title(sheet_title), widths=widths)
+
+
+def xlsx_book_bytes(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[object]]]]) -> bytes:
+    """A workbook of several sheets, each (title, headers, rows), cells as in xlsx_bytes."""
+    return to_xlsx_book((_sheet_title(title), list(headers), ([_xlsx_cell(v) for v in row] for row in rows))
+                        for title, headers, rows in sheets)
 
 
 def export_filename(stem: str, ext: str) -> str:
