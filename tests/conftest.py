@@ -22,6 +22,7 @@ from studyapp.models import OrganizerScope, Unit, User
 
 pytest_plugins = [
     "fixtures_practice",
+    "fixtures_api",
     "fixtures_publishing",
     "fixtures_questions",
     "fixtures_study",

@@ -22,6 +22,12 @@ MESSAGES = {
     503: "服务器繁忙，请稍后再试",
 }
 
+#: Machine-readable error codes of JSON errors, matching services.errors codes where they overlap.
+CODES = {
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+    409: "conflict", 413: "too_large", 422: "invalid", 429: "rate_limited", 500: "internal_error", 503: "busy",
+}
+
 
 def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
@@ -30,7 +36,7 @@ def wants_json() -> bool:
 def error_response(status: int, message: str | None = None, code: str | None = None, headers=None):
     message = message or MESSAGES.get(status, "出错了")
     if wants_json():
-        body = {"error": {"code": code or str(status), "message": message}}
+        body = {"error": {"code": code or CODES.get(status, str(status)), "message": message}}
         response = jsonify(body)
     else:
         template = f"errors/{status}.html" if status in (403, 404, 500) else "errors/generic.html"

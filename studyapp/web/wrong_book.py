@@ -63,6 +63,8 @@ def _slugs(module_ids: set[int]) -> dict[int, str]:
 
 @bp.route("/<int:question_id>/resolve", methods=["POST"])
 def resolve(question_id: int):
+    if question_id > 2**31 - 1:  # larger than any id column holds
+        abort(404)
     try:
         wrong_book.resolve(db.session, current_user.id, question_id, now())
     except NotFound:

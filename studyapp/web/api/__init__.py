@@ -1,0 +1,45 @@
+"""JSON API v1 for mobile and mini-program clients: bearer tokens, no cookies, no CSRF.
+
+Every response is JSON; every error is {"error": {"code", "message"}} (service refusals here,
+HTTP errors such as 404/405/429 in web.errors). The contract is described in openapi.py and served
+at /api/v1/openapi.json.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, jsonify
+
+from ...extensions import csrf, db
+from ...services.errors import ServiceError
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+
+def error(status: int, code: str, message: str):
+    return jsonify(error={"code": code, "message": message}), status
+
+
+#: Ids are 32-bit integer columns on PostgreSQL; anything larger cannot exist.
+MAX_ID = 2**31 - 1
+
+
+@bp.url_value_preprocessor
+def _absurd_ids(_endpoint, values):
+    if any(isinstance(value, int) and value > MAX_ID for value in (values or {}).values()):
+        abort(404)
+
+
+@bp.errorhandler(ServiceError)
+def _service_error(exc: ServiceError):
+    db.session.rollback()
+    return error(exc.status, exc.code, str(exc))
+
+
+@bp.after_request
+def _no_store(response):
+    # Tokens, papers and scores are personal: never kept by caches or proxies.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+from . import auth, content, exams, openapi  # noqa: E402,F401  (routes register on bp)

@@ -1,0 +1,61 @@
+"""Tokens: POST /auth/token logs in, DELETE /auth/token logs out; `bearer` guards every other route."""
+from __future__ import annotations
+
+import functools
+
+from flask import current_app, g, request
+
+from ...extensions import db, limiter
+from ...services import api_tokens
+from ..clock import now
+from ..hooks import SAFE_METHODS
+from . import bp, error
+from .shapes import iso, json_body
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def bearer(view):
+    """Admit a request only with a valid `Authorization: Bearer <token>`; sets g.api_user and g.api_token."""
+
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return error(401, "unauthorized", "缺少令牌：请在 Authorization 头中提供 Bearer 令牌")
+        moment = now()
+        try:
+            g.api_user, g.api_token = api_tokens.authenticate(db.session, token.strip(), moment)
+        except api_tokens.Unauthorized as exc:
+            db.session.rollback()
+            return error(401, exc.code, str(exc))
+        if request.method not in SAFE_METHODS:
+            # GETs never write; state-changing requests record the use and commit with their own work.
+            api_tokens.touch(db.session, g.api_token, moment)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@bp.route("/auth/token", methods=["POST"])
+@limiter.limit(_login_limit)
+def create_token():
+    body = json_body()
+    username, password = body.get("username"), body.get("password")
+    if not isinstance(username, str) or not isinstance(password, str) or not username or not password:
+        return error(422, "invalid", "请提供 username 和 password（字符串）")
+    if len(username) > 64 or len(password) > 256:
+        return error(401, "unauthorized", "登录名或密码不正确")
+    token, row = api_tokens.issue(db.session, username, password, now(), current_app.config["API_TOKEN_HOURS"])
+    db.session.commit()
+    return {"token": token, "expires_at": iso(row.expires_at)}
+
+
+@bp.route("/auth/token", methods=["DELETE"])
+@bearer
+def revoke_token():
+    api_tokens.revoke(db.session, g.api_token, now())
+    db.session.commit()
+    return "", 204

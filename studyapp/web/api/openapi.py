@@ -1,0 +1,212 @@
+"""The OpenAPI 3.0 description of API v1, written by hand next to the views it describes.
+
+tests/web/test_api_openapi.py validates it as OpenAPI and checks every route of the blueprint is in it;
+the API tests check real responses against these schemas.
+"""
+from __future__ import annotations
+
+from flask import jsonify
+
+from . import bp
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _nullable(schema: dict) -> dict:
+    return {**schema, "nullable": True}
+
+
+def _obj(properties: dict, required=None, **extra) -> dict:
+    return {"type": "object", "properties": properties, "required": list(required or properties),
+            "additionalProperties": False, **extra}
+
+
+STRING = {"type": "string"}
+INT = {"type": "integer"}
+ID = {"type": "integer", "minimum": 1}
+NUMBER = {"type": "number"}
+BOOL = {"type": "boolean"}
+TIME = {"type": "string", "format": "date-time", "description": "ISO 8601 with offset, in UTC (+00:00)"}
+QTYPE = {"type": "string", "enum": ["single", "multiple", "true_false", "fill_blank"]}
+ANSWER = {
+    "description": 'single: "B"; multiple: ["A", "C"]; true_false: true/false; fill_blank: ["...", ...]; '
+                   "null clears the answer",
+    # OpenAPI 3.0: null is allowed by a nullable branch (a bare `nullable` beside anyOf is ignored).
+    "anyOf": [{"type": "string", "nullable": True}, BOOL, {"type": "array", "items": STRING}],
+}
+OPTION = _obj({"key": STRING, "text": STRING})
+
+SCHEMAS = {
+    "Error": _obj({"error": _obj({"code": STRING, "message": STRING})}),
+    "TokenRequest": _obj({"username": {"type": "string", "minLength": 1},
+                          "password": {"type": "string", "minLength": 1}}),
+    "Token": _obj({"token": STRING, "expires_at": TIME}),
+    "Me": _obj({"username": STRING, "name": STRING, "branch": STRING,
+                "role": {"type": "string", "enum": ["member", "organizer", "admin"]}}),
+    "Module": _obj({"slug": STRING, "title": STRING,
+                    "chapters": {"type": "array", "items": _obj({"number": INT, "title": STRING})}}),
+    "Chapter": _obj({"title": STRING, "html": STRING,
+                     "articles": {"type": "array", "items": _obj({"number": _nullable(INT), "anchor": STRING})}}),
+    "Sitting": _obj({"id": ID, "exam_title": STRING, "opens_at": TIME, "closes_at": TIME,
+                     "time_limit_minutes": INT, "attempts_left": {"type": "integer", "minimum": 0}}),
+    "PaperQuestion": _obj(
+        {"id": ID, "type": QTYPE, "stem_html": STRING, "options": {"type": "array", "items": OPTION},
+         "points": NUMBER, "blanks": {"type": "integer", "minimum": 1, "description": "fill_blank only"}},
+        required=["id", "type", "stem_html", "options", "points"],
+    ),
+    "Paper": _obj({
+        "id": ID, "deadline": TIME, "questions": {"type": "array", "items": _ref("PaperQuestion")},
+        "answers": {"type": "object", "additionalProperties": ANSWER,
+                    "description": "saved answers by question id (as a string key)"},
+    }),
+    "AnswerRequest": _obj(
+        {"answer": ANSWER, "seq": {"type": "integer", "minimum": 0, "maximum": 2**53 - 1,
+                                   "description": "client sequence number; a save with a seq not above the "
+                                                  "stored one is acknowledged but not stored"}},
+        required=["answer"],
+    ),
+    "AnswerSaved": _obj({"question_id": ID, "stored": BOOL, "seq": INT}),
+    "SubmitResult": _obj({"score": NUMBER, "max_score": NUMBER, "passed": BOOL, "submitted_at": TIME}),
+    "AttemptSummary": _obj({
+        "id": ID, "sitting_id": ID, "exam_title": STRING, "number": INT,
+        "status": {"type": "string", "enum": ["in_progress", "submitted"]},
+        "started_at": TIME, "deadline": TIME, "submitted_at": _nullable(TIME), "score": _nullable(NUMBER),
+        "max_score": NUMBER, "passed": _nullable(BOOL), "counts": BOOL,
+    }),
+    "ReviewQuestion": _obj({
+        "id": ID, "position": INT, "type": QTYPE, "stem_html": STRING,
+        "options": {"type": "array", "items": OPTION}, "points": NUMBER, "answer": ANSWER,
+        "correct_answer": {"description": "the key; fill_blank: accepted answers per blank",
+                           "anyOf": [STRING, BOOL, {"type": "array", "items": {
+                               "anyOf": [STRING, {"type": "array", "items": STRING}]}}]},
+        "correct": _nullable(BOOL), "awarded": _nullable(NUMBER), "explanation_html": STRING,
+        "chapter_number": INT, "article_number": _nullable(INT),
+    }),
+    "AttemptDetail": _obj({
+        "id": ID, "sitting_id": ID, "exam_title": STRING, "number": INT,
+        "status": {"type": "string", "enum": ["in_progress", "overdue", "submitted"],
+                   "description": "overdue: past the deadline, being finalized with the answers saved in time"},
+        "started_at": TIME, "deadline": TIME, "submitted_at": _nullable(TIME), "score": _nullable(NUMBER),
+        "max_score": NUMBER, "passed": _nullable(BOOL), "counts": BOOL, "review_visible": BOOL,
+        "questions": {**_nullable({"type": "array", "items": _ref("ReviewQuestion")}),
+                      "description": "per-question results, only when the exam's review policy allows (else null)"},
+    }),
+}
+
+
+def _error(description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": _ref("Error")}}}
+
+
+def _ok(schema: dict, description: str = "OK") -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _body(name: str) -> dict:
+    return {"required": True, "content": {"application/json": {"schema": _ref(name)}}}
+
+
+def _id(name: str, description: str) -> dict:
+    return {"name": name, "in": "path", "required": True, "description": description,
+            "schema": {"type": "integer", "minimum": 1}}
+
+
+UNAUTHORIZED = _error("missing, invalid, expired or revoked token")
+NOT_FOUND = _error("no such object, or it is not yours")
+BAD_BODY = {"400": _error("body is not JSON"), "422": _error("body of the wrong shape")}
+BUSY = {"503": _error("database busy; nothing was written, retry after Retry-After seconds")}
+
+
+def _op(summary: str, responses: dict, *, secure: bool = True, body: str | None = None, params=()) -> dict:
+    op = {"summary": summary, "responses": responses}
+    if not secure:
+        op["security"] = []
+    else:
+        op["responses"] = {**responses, "401": UNAUTHORIZED}
+    if body:
+        op["requestBody"] = _body(body)
+    if params:
+        op["parameters"] = list(params)
+    return op
+
+
+def _array(name: str) -> dict:
+    return {"type": "array", "items": _ref(name)}
+
+
+SITTING_ID = _id("sitting_id", "sitting id")
+ATTEMPT_ID = _id("attempt_id", "attempt id")
+QUESTION_ID = _id("question_id", "question id")
+
+PATHS = {
+    "/auth/token": {
+        "post": _op("Log in: exchange username and password for a bearer token", {
+            "200": _ok(_ref("Token")),
+            "401": _error("wrong username or password"),
+            "403": _error("code password_change_required: the account still has its initial password; "
+                          "choose a password on the website first"),
+            "429": _error("too many attempts; retry later"),
+            **BAD_BODY,
+        }, secure=False, body="TokenRequest"),
+        "delete": _op("Log out: revoke the token used for this request", {"204": {"description": "revoked"}}),
+    },
+    "/me": {"get": _op("The logged-in person", {"200": _ok(_ref("Me"))})},
+    "/modules": {"get": _op("Study modules I may read, with their released chapters",
+                            {"200": _ok(_array("Module"))})},
+    "/modules/{slug}/chapters/{number}": {"get": _op(
+        "A chapter's text (sanitized HTML) and its articles (anchors #art-N)",
+        {"200": _ok(_ref("Chapter")), "404": NOT_FOUND},
+        params=[{"name": "slug", "in": "path", "required": True, "schema": STRING},
+                {"name": "number", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0}}],
+    )},
+    "/sittings": {"get": _op("Exam sittings open to me now", {"200": _ok(_array("Sitting"))})},
+    "/sittings/{sitting_id}/attempts": {"post": _op(
+        "Start an attempt, or resume the one in progress",
+        {"201": _ok(_ref("Paper"), "a new attempt"), "200": _ok(_ref("Paper"), "my attempt in progress"),
+         "404": NOT_FOUND, "409": _error("sitting not open, or no attempts left"), **BUSY},
+        params=[SITTING_ID],
+    )},
+    "/attempts/{attempt_id}/answers/{question_id}": {"put": _op(
+        "Save (autosave) my answer to one question",
+        {"200": _ok(_ref("AnswerSaved")), "404": NOT_FOUND,
+         "409": _error("the attempt is submitted or past its deadline; nothing saved"), **BAD_BODY, **BUSY},
+        body="AnswerRequest", params=[ATTEMPT_ID, QUESTION_ID],
+    )},
+    "/attempts/{attempt_id}/submit": {"post": _op(
+        "Submit and grade; repeating it returns the same result",
+        {"200": _ok(_ref("SubmitResult")), "404": NOT_FOUND, **BUSY}, params=[ATTEMPT_ID],
+    )},
+    "/attempts/{attempt_id}": {"get": _op(
+        "An attempt: status, score, and per-question review where the review policy allows",
+        {"200": _ok(_ref("AttemptDetail")), "404": NOT_FOUND}, params=[ATTEMPT_ID],
+    )},
+    "/me/attempts": {"get": _op("My attempts, newest first", {"200": _ok(_array("AttemptSummary"))})},
+    "/openapi.json": {"get": _op("This document", {"200": _ok({"type": "object"})}, secure=False)},
+}
+
+
+def document() -> dict:
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "studyapp API",
+            "version": "1",
+            "description": "支部工作条例学习考试平台 JSON API. Errors are {\"error\": {\"code\", \"message\"}}; "
+                           "timestamps are ISO 8601 in UTC.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "paths": PATHS,
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
+                                           "description": "token from POST /auth/token"}},
+        },
+    }
+
+
+@bp.route("/openapi.json")
+def openapi_json():
+    return jsonify(document())
