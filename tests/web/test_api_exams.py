@@ -8,6 +8,7 @@ import pytest
 
 from fixtures_api import conforms
 from fixtures_exams import KEY_MARK
+from studyapp.models import WrongAnswer
 
 
 def _text(response) -> str:
@@ -125,6 +126,18 @@ def test_submit_grades_once_and_repeats_the_same_body_then_saves_are_409(api, to
     assert second.status_code == 200 and second.get_data() == first.get_data()
     late = api.put(f"/attempts/{paper['id']}/answers/{questions['multiple'].id}", token, json={"answer": ["A", "C"]})
     assert late.status_code == 409 and late.get_json()["error"]["code"] == "conflict"
+
+
+
+def test_exam_misses_reach_the_wrong_answer_book(db, api, token, started, member_a):
+    paper, questions, _sitting = started
+    api.put(f"/attempts/{paper['id']}/answers/{questions['single'].id}", token, json={"answer": "D"})
+    api.put(f"/attempts/{paper['id']}/answers/{questions['true_false'].id}", token, json={"answer": True})
+    api.post(f"/attempts/{paper['id']}/submit", token)
+    book = {row.question_id: row for row in db.session.query(WrongAnswer).filter_by(user_id=member_a.id)}
+    missed = {questions[t].id for t in ("single", "multiple", "fill_blank")}
+    assert set(book) == missed  # the unanswered ones too; the right one is not in the book
+    assert book[questions["single"].id].last_response == "D" and book[questions["single"].id].last_source == "exam"
 
 
 def test_save_after_the_deadline_is_409_and_the_attempt_is_finalized_with_saved_answers(api, token, started, clock):
