@@ -22,6 +22,13 @@ def demo_command(password):
     from .content import load_content_command
 
     click.get_current_context().invoke(load_content_command)
+    # The demo exam draws from the bank just loaded, so it comes last (skipped if the bank is empty).
+    from ..models.types import utcnow
+    from ..services.exams.demo_exam import seed_exam
+
+    with intending_to_write():
+        click.echo("演示考试：" + seed_exam(db.session, demo.ORG_NAME, utcnow()))
+        db.session.commit()
     click.echo("管理员 admin，组织员 organizer1，党员 member0001…member0200；密码均为 " + password)
 
 

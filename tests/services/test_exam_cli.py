@@ -24,3 +24,27 @@ def test_finalize_overdue_command(app, db, runner, exam_setup, member_a, make_us
     assert (done.status, done.finalized_by, done.score, done.time_used_seconds) == ("submitted", "deadline", 10, 1800)
     assert waiting.status == "in_progress"
     assert "0 份" in runner.invoke(args=["finalize-overdue"]).output
+
+
+def test_demo_exam_is_idempotent_and_skips_empty_bank(db, make_module, make_question, make_unit):
+    from studyapp.models.exams import Exam, Sitting
+    from studyapp.services.exams.demo_exam import chapter_shares, seed_exam
+    from sqlalchemy import func, select
+
+    org = make_unit("示范机关党委", kind="organization")
+    for name in ("第一党支部", "第二党支部"):
+        make_unit(name, parent=org)
+    module = make_module(slug="branch-regulations")
+    assert "题库为空" in seed_exam(db.session, org.name, FIXED_NOW)
+    for n in range(30):
+        make_question(module, chapter=1 + n % 3)
+    assert "已创建" in seed_exam(db.session, org.name, FIXED_NOW)
+    assert "未做更改" in seed_exam(db.session, org.name, FIXED_NOW)
+    db.session.commit()
+    exam = db.session.scalar(select(Exam))
+    assert sum(r.count for r in exam.rules) == 30 and exam.time_limit_minutes == 30
+    sitting = db.session.scalar(select(Sitting))
+    assert len(sitting.units) == 2 and sitting.closes_at - sitting.opens_at == timedelta(days=30)
+    assert db.session.scalar(select(func.count()).select_from(Sitting)) == 1
+    assert chapter_shares({1: 44, 2: 45, 3: 14, 4: 43, 5: 36, 6: 38, 7: 18, 8: 6}, 50) == {
+        1: 9, 2: 9, 3: 3, 4: 9, 5: 7, 6: 8, 7: 4, 8: 1}
