@@ -51,6 +51,10 @@ class ChapterChoice:
     count: int = 0
     articles: dict[int, int] = field(default_factory=dict)  # article number -> question count
 
+    @property
+    def label(self) -> str:
+        return chapter_label(self.number, self.title)
+
 
 @dataclass
 class ModuleChoice:
@@ -106,13 +110,20 @@ def _module(session: Session, slug: str) -> Module:
 def chapter_set(session: Session, user: User, slug: str, chapter: int, now: datetime) -> PracticeSet:
     module = _module(session, slug)
     items = _items(session, user, now, Module.id == module.id, QuestionVersion.chapter_number == chapter)
-    return _set(f"{module.title} 第{chapter}章", items)
+    title = session.scalar(select(Chapter.title).where(Chapter.module_id == module.id, Chapter.number == chapter))
+    return _set(chapter_label(chapter, title or ""), items)
 
 
 def article_set(session: Session, user: User, slug: str, article: int, now: datetime) -> PracticeSet:
     module = _module(session, slug)
     items = _items(session, user, now, Module.id == module.id, QuestionVersion.article_number == article)
-    return _set(f"{module.title} 第{article}条", items)
+    title = session.scalar(select(Article.title).where(Article.module_id == module.id, Article.number == article))
+    return _set(title or f"第{article}条", items)
+
+
+def chapter_label(number: int, title: str) -> str:
+    """"第一章 总则" as written, or "第3章 标题" when the title does not carry its number."""
+    return title if title.startswith("第") else f"第{number}章 {title}".strip()
 
 
 def random_set(session: Session, user: User, count: int, now: datetime, rng: random.Random) -> PracticeSet:
@@ -129,7 +140,7 @@ def book_set(session: Session, user: User, now: datetime, chapter: int | None = 
     eligible = {item.question.id for item in _items(session, user, now, Question.id.in_(
         [e.entry.question_id for e in entries]))} if entries else set()
     ids = [e.entry.question_id for e in entries if e.entry.question_id in eligible]
-    title = "错题重练" if chapter is None else f"错题重练 第{chapter}章"
+    title = "错题重练" if chapter is None else f"错题重练 · 第{chapter}章"
     return _ids_set(title, ids)
 
 
