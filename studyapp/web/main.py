@@ -1,10 +1,13 @@
-"""The home page: what is assigned to me, at a glance."""
+"""The home page: what is assigned to me, at a glance; organizers also get their management shortcuts."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_login import current_user
 
+from ..extensions import db
+from ..services.home import home_for
 from . import nav
+from .clock import now
 
 bp = Blueprint("main", __name__)
 
@@ -13,7 +16,12 @@ bp = Blueprint("main", __name__)
 def home():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
-    return render_template("main/home.html", cards=nav.visible(nav.CARDS, current_user.role))
+    data = home_for(db.session, current_user, now(), current_app.config["TIMEZONE"])
+    db.session.commit()  # review cards synced from the wrong-answer book
+    cards = [card for card in nav.visible(nav.CARDS, current_user.role) if card.endpoint in current_app.view_functions]
+    shortcuts = [card for card in cards if card.roles != nav.ALL_ROLES] if current_user.is_organizer else []
+    return render_template("main/home.html", home=data, shortcuts=shortcuts,
+                           endpoints=current_app.view_functions)
 
 
 @bp.route("/healthz")

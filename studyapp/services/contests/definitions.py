@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from ...models import Chapter, Module, Question, QuestionVersion, User
@@ -119,9 +119,9 @@ def visible_contest(session: Session, user: User, contest_id: int) -> Contest:
 def running_for(session: Session, user: User, now: datetime) -> list[Contest]:
     """Contests open now whose audience includes the member, soonest closing first."""
     units = ancestors(session, user.unit_id)
-    stmt = (select(Contest).join(ContestAudience).where(ContestAudience.unit_id.in_(units), Contest.opens_at <= now,
-                                                          Contest.closes_at > now)
-            .distinct().order_by(Contest.closes_at, Contest.id))
+    in_audience = exists().where(ContestAudience.contest_id == Contest.id, ContestAudience.unit_id.in_(units))
+    stmt = (select(Contest).where(in_audience, Contest.opens_at <= now, Contest.closes_at > now)
+            .order_by(Contest.closes_at, Contest.id))
     return list(session.scalars(stmt))
 
 

@@ -30,8 +30,8 @@ from ..nav import add_card, add_nav
 from . import bp
 from .content_forms import LocalDateTimeField, MultiCheckboxField
 
-add_nav("organizer.contests", "竞赛管理", roles=("organizer", "admin"), order=55)
-add_card("organizer.contests", "竞赛管理", "举办答题竞赛，复核异常成绩，导出排名", roles=("organizer", "admin"), order=55)
+add_nav("organizer.contests_index", "竞赛管理", roles=("organizer", "admin"), order=55)
+add_card("organizer.contests_index", "竞赛管理", "举办答题竞赛，复核异常成绩，导出排名", roles=("organizer", "admin"), order=55)
 
 EXPORT_HEADERS = ["名次", "姓名", "党员编号", "支部", "答对题数", "用时（秒）", "完成时间"]
 

@@ -1,0 +1,121 @@
+"""Daily practice (每日一练) and spaced review (错题复习) pages: one question per screen, plain form posts."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..domain import daily_rules
+from ..domain.answer_text import describe_key, describe_response
+from ..extensions import db
+from ..services import daily, practice, review
+from ..services.errors import Conflict, Invalid, NotFound
+from .clock import now
+from .nav import add_nav
+from .practice import response_from_form
+
+bp = Blueprint("daily", __name__, url_prefix="/daily")
+add_nav("daily.today", "每日一练", order=15)
+
+
+@bp.before_request
+@login_required
+def _members_only():
+    return None
+
+
+def _tz() -> str:
+    return current_app.config["TIMEZONE"]
+
+
+def _question(question_id: int):
+    try:
+        return practice.get_item(db.session, current_user, question_id, now())
+    except NotFound:
+        return None
+
+
+@bp.route("/")
+def today():
+    moment = now()
+    try:
+        row = daily.today_set(db.session, current_user, moment, _tz())
+    except NotFound as exc:
+        return render_template("daily/empty.html", message=str(exc))
+    position = daily.next_position(row)
+    while position is not None and _question(row.question_ids[position]) is None:
+        daily.skip_unavailable(db.session, row, position, moment)  # retired or hidden since the draw
+        position = daily.next_position(row)
+    db.session.commit()
+    state = daily.status(db.session, current_user, moment, _tz())
+    if position is None:
+        return render_template("daily/done.html", state=state, cap=daily_rules.DAILY_CAP)
+    item = _question(row.question_ids[position])
+    return render_template("daily/question.html", item=item, position=position, total=len(row.question_ids),
+                           action=url_for(".answer"), title="每日一练", blanks=practice.blanks_of(item.version), options=_options(item))
+
+
+@bp.route("/answer", methods=["POST"])
+def answer():
+    position = request.form.get("position", type=int)
+    moment = now()
+    row = daily.today_set(db.session, current_user, moment, _tz())
+    if position is None or not 0 <= position < len(row.question_ids):
+        return redirect(url_for(".today"))
+    item = _question(row.question_ids[position])
+    if item is None:
+        return redirect(url_for(".today"))
+    raw = response_from_form(item.version.qtype, request.form, practice.blanks_of(item.version))
+    try:
+        result = daily.answer(db.session, current_user, position, raw, moment, _tz())
+    except (Conflict, Invalid) as exc:
+        db.session.rollback()
+        flash(str(exc), "warning")
+        return redirect(url_for(".today"))
+    db.session.commit()
+    return _feedback(result, url_for(".today"), "每日一练")
+
+
+@bp.route("/review")
+def review_next():
+    moment = now()
+    review.sync(db.session, current_user.id)
+    db.session.commit()
+    for question_id in review.due_question_ids(db.session, current_user.id, moment, limit=20):
+        item = _question(question_id)
+        if item is not None:
+            due_today = review.due_count(db.session, current_user.id,
+                                         daily_rules.day_end(daily_rules.local_day(moment, _tz()), _tz()))
+            return render_template("daily/question.html", item=item, position=0, total=due_today,
+                                   action=url_for(".review_answer", question_id=question_id), title="错题复习",
+                                   blanks=practice.blanks_of(item.version), options=_options(item))
+    return render_template("daily/empty.html", message="现在没有需要复习的错题。", review=True)
+
+
+@bp.route("/review/<int:question_id>", methods=["POST"])
+def review_answer(question_id: int):
+    moment = now()
+    item = _question(question_id)
+    if item is None:
+        return redirect(url_for(".review_next"))
+    raw = response_from_form(item.version.qtype, request.form, practice.blanks_of(item.version))
+    try:
+        result = practice.answer(db.session, current_user, question_id, raw, moment)
+    except Invalid as exc:
+        db.session.rollback()
+        flash(str(exc), "warning")
+        return redirect(url_for(".review_next"))
+    card = review.record_review(db.session, current_user.id, question_id, result.answer.correct, moment)
+    db.session.commit()
+    return _feedback(result, url_for(".review_next"), "错题复习", next_due=card.due_at)
+
+
+def _options(item) -> list[tuple[str, str]]:
+    return [(option["key"], option["text"]) for option in item.version.options or []]
+
+
+def _feedback(result, next_url: str, title: str, next_due=None):
+    version = result.version
+    return render_template(
+        "daily/feedback.html", result=result, version=version, next_url=next_url, title=title, next_due=next_due,
+        your_answer=describe_response(version.qtype, result.answer.response, version.options),
+        key=describe_key(version.qtype, version.answer, version.options))
