@@ -27,6 +27,7 @@ pytest_plugins = [
     "fixtures_questions",
     "fixtures_study",
     "fixtures_exams",
+    "fixtures_contests",
     "fixtures_reports",
 ]
 
