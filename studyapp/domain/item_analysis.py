@@ -86,64 +86,92 @@ def chosen_options(qtype: str, response) -> tuple[str, ...]:
     return ()
 
 
-def extreme_groups(totals: dict[int, float], share: float = GROUP_SHARE) -> tuple[set[int], set[int]]:
-    """Attempt ids of the upper and lower groups: round(27% of N) each, never overlapping.
-
-    Ties are broken by attempt id so the split is reproducible."""
-    n = len(totals)
-    size = min(max(1, round(share * n)), n // 2)
-    ordered = sorted(totals, key=lambda a: (-totals[a], a))
-    return set(ordered[:size]), set(ordered[n - size:]) if size else set()
-
-
 def point_biserial(totals: Sequence[float], correct: Sequence[bool]) -> float | None:
     """r_pb = (M1 - M0) / s * sqrt(p q), s the population standard deviation of the totals."""
-    n = len(totals)
     right = [t for t, c in zip(totals, correct) if c]
-    wrong = [t for t, c in zip(totals, correct) if not c]
-    if not right or not wrong:
+    return point_biserial_from_sums(len(totals), len(right), sum(totals), sum(t * t for t in totals), sum(right))
+
+
+def point_biserial_from_sums(n: int, k: int, sum_total: float, sum_squares: float, sum_right: float) -> float | None:
+    """The same r_pb from sums (n takers, k right), so a database can do the adding up."""
+    if n == 0 or k in (0, n):
         return None
-    average = sum(totals) / n
-    s = math.sqrt(sum((t - average) ** 2 for t in totals) / n)
-    if s == 0:
+    average = sum_total / n
+    variance = sum_squares / n - average * average
+    if variance <= 1e-9:
         return None
-    p = len(right) / n
-    return round((sum(right) / len(right) - sum(wrong) / len(wrong)) / s * math.sqrt(p * (1 - p)), 3)
+    p = k / n
+    m1, m0 = sum_right / k, (sum_total - sum_right) / (n - k)
+    return round((m1 - m0) / math.sqrt(variance) * math.sqrt(p * (1 - p)), 3)
+
+
+@dataclass
+class Tally:
+    """Sufficient figures of one item: enough to compute every statistic without the responses."""
+
+    takers: int = 0
+    correct: int = 0
+    upper_takers: int = 0
+    upper_correct: int = 0
+    lower_takers: int = 0
+    lower_correct: int = 0
+    sum_total: float = 0.0
+    sum_squares: float = 0.0
+    sum_right: float = 0.0  # sum of totals of the takers who got it right
+    chosen: dict[str, int] = field(default_factory=dict)  # option key -> times chosen
+    answered: int = 0  # takers who chose at least one option (choice and true/false items)
+
+
+def group_size(n: int, share: float = GROUP_SHARE) -> int:
+    """round(27% of n), at least 1 and at most half, so the upper and lower groups never overlap."""
+    return min(max(1, round(share * n)), n // 2) if n >= 2 else 0
+
+
+def extreme_groups(totals: dict[int, float], share: float = GROUP_SHARE) -> tuple[set[int], set[int]]:
+    """Attempt ids of the upper and lower groups (ties broken by attempt id, so reproducible)."""
+    size = group_size(len(totals), share)
+    ordered = sorted(totals, key=lambda a: (-totals[a], a))
+    return set(ordered[:size]), set(ordered[len(ordered) - size:]) if size else set()
 
 
 def analyse(responses: Iterable[Response], items: Iterable[Item], share: float = GROUP_SHARE) -> list[ItemStats]:
     """Statistics per item, in the order of `items` (items nobody took get empty figures)."""
-    by_question: dict[int, list[Response]] = {}
-    totals: dict[int, float] = {}
-    for response in responses:
-        by_question.setdefault(response.question_id, []).append(response)
-        totals[response.attempt_id] = response.total
-    upper, lower = extreme_groups(totals, share) if len(totals) >= 2 else (set(), set())
-    return [_stats(item, by_question.get(item.question_id, []), upper, lower) for item in items]
+    responses = list(responses)
+    totals = {r.attempt_id: r.total for r in responses}
+    upper, lower = extreme_groups(totals, share)
+    tallies: dict[int, Tally] = {}
+    for r in responses:
+        t = tallies.setdefault(r.question_id, Tally())
+        t.takers += 1
+        t.correct += r.correct
+        t.sum_total += r.total
+        t.sum_squares += r.total * r.total
+        t.sum_right += r.total if r.correct else 0.0
+        if r.attempt_id in upper:
+            t.upper_takers += 1
+            t.upper_correct += r.correct
+        if r.attempt_id in lower:
+            t.lower_takers += 1
+            t.lower_correct += r.correct
+        t.answered += bool(r.chosen)
+        for key in r.chosen:
+            t.chosen[key] = t.chosen.get(key, 0) + 1
+    return [item_stats(item, tallies.get(item.question_id, Tally())) for item in items]
 
 
-def _p(rows: list[Response]) -> float | None:
-    return sum(r.correct for r in rows) / len(rows) if rows else None
-
-
-def _stats(item: Item, rows: list[Response], upper: set[int], lower: set[int]) -> ItemStats:
-    n, right = len(rows), sum(r.correct for r in rows)
-    p_upper = _p([r for r in rows if r.attempt_id in upper])
-    p_lower = _p([r for r in rows if r.attempt_id in lower])
+def item_stats(item: Item, t: Tally) -> ItemStats:
+    """Every figure and flag of one item from its tally."""
+    n = t.takers
+    p_upper = t.upper_correct / t.upper_takers if t.upper_takers else None
+    p_lower = t.lower_correct / t.lower_takers if t.lower_takers else None
     stats = ItemStats(
-        item.question_id, n, right, round(right / n, 3) if n else None,
+        item.question_id, n, t.correct, round(t.correct / n, 3) if n else None,
         round(p_upper - p_lower, 3) if p_upper is not None and p_lower is not None else None,
-        point_biserial([r.total for r in rows], [r.correct for r in rows]),
+        point_biserial_from_sums(n, t.correct, t.sum_total, t.sum_squares, t.sum_right),
     )
-    counts = {key: 0 for key in item.options}
-    for row in rows:
-        if not row.chosen:
-            stats.unanswered += 1
-        for key in row.chosen:
-            if key in counts:
-                counts[key] += 1
-    stats.options = [OptionCount(key, count, key in item.key, round(count * 100 / n, 1) if n else None)
-                     for key, count in counts.items()]
+    stats.unanswered = n - t.answered if item.options else 0
+    stats.options = [OptionCount(key, t.chosen.get(key, 0), key in item.key,
+                                 round(t.chosen.get(key, 0) * 100 / n, 1) if n else None) for key in item.options]
     if (stats.discrimination is not None and stats.discrimination < 0) or (
             stats.point_biserial is not None and stats.point_biserial < 0):
         stats.flags.append(FLAG_NEGATIVE)

@@ -1,8 +1,10 @@
 """Who a report is about: a sitting's audience within the caller's scope, and which objects they may see.
 
 The audience of a sitting is every active person in its units (with all units below them) plus the
-members listed by name, the same rule the exam pages use (services.exams.sittings.audience_members),
+members listed by name, the rule the exam pages use (services.exams.sittings.audience_members),
 expressed here as a SQL condition so reports can GROUP BY over it instead of loading people.
+Administrators are left out, as in the study-completion report: they are not on a branch's roll, and
+an organization-wide sitting would otherwise list them as absent.
 An organizer sees a sitting when its exam belongs to a unit they manage or its audience reaches one of
 their units; the figures then cover only their units. Anything else does not exist for them (404).
 """
@@ -30,7 +32,7 @@ class Audience:
     def condition(self):
         """WHERE clause on User: active, in the audience, inside the scope."""
         listed = select(SittingMember.user_id).where(SittingMember.sitting_id == self.sitting.id)
-        clause = and_(User.active.is_(True), or_(User.unit_id.in_(self.units or {-1}), User.id.in_(listed)))
+        clause = and_(User.active.is_(True), User.role != "admin", or_(User.unit_id.in_(self.units or {-1}), User.id.in_(listed)))
         if self.scope is not None:
             clause = and_(clause, User.unit_id.in_(self.scope or {-1}))
         return clause

@@ -10,13 +10,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, exists, func, select
+from sqlalchemy.orm import Session, aliased
 
 from ...domain.scoring import percent
 from ...models import Unit, User
+from ...models.exams import Attempt
 from .audience import Audience
-from .sitting import attempt_counts, counted_attempts
+from .sitting import counting_order
 
 BATCH = 500
 
@@ -61,20 +62,25 @@ def member_statement(audience: Audience, absent_only: bool = False, unit_id: int
     """Every audience member (or only those with no submitted attempt), by branch then 党员编号.
 
     A plain statement, so a streamed download can run it later on a session of its own."""
-    counted = counted_attempts(audience.sitting)
-    tally = attempt_counts(audience.sitting)
+    # Correlated look-ups per member use the (user_id, ...) index; joining the window-function subquery
+    # instead made SQLite rescan it for every member (seconds for 10,000 people).
+    sitting = audience.sitting
+    mine = (Attempt.sitting_id == sitting.id, Attempt.user_id == User.id)
+    pick = (select(Attempt.id).where(*mine, Attempt.status == "submitted").order_by(*counting_order(sitting.exam))
+            .limit(1).correlate(User).scalar_subquery())
+    tries = select(func.count(Attempt.id)).where(*mine).correlate(User).scalar_subquery()
+    answering = exists().where(*mine, Attempt.status == "in_progress").correlate(User)
+    counted = aliased(Attempt, name="counted")
     stmt = (
-        select(User.id, User.unit_id, Unit.name, User.username, User.name, User.phone,
-               tally.c.attempts, tally.c.in_progress, counted.c.score, counted.c.max_score, counted.c.passed,
-               counted.c.time_used_seconds, counted.c.submitted_at)
+        select(User.id, User.unit_id, Unit.name, User.username, User.name, User.phone, tries, answering,
+               counted.score, counted.max_score, counted.passed, counted.time_used_seconds, counted.submitted_at)
         .join(Unit, Unit.id == User.unit_id)
-        .outerjoin(counted, (counted.c.user_id == User.id) & (counted.c.rn == 1))
-        .outerjoin(tally, tally.c.user_id == User.id)
+        .outerjoin(counted, counted.id == pick)
         .where(audience.condition())
         .order_by(Unit.sort_order, Unit.name, User.username)
     )
     if absent_only:
-        stmt = stmt.where(counted.c.id.is_(None))
+        stmt = stmt.where(counted.id.is_(None))
     if unit_id is not None:
         stmt = stmt.where(User.unit_id == unit_id)
     return stmt

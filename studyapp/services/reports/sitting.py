@@ -19,10 +19,14 @@ from ...models.exams import Attempt, Sitting
 from .audience import Audience
 
 
+def counting_order(exam) -> tuple:
+    """ORDER BY putting the attempt that counts first (domain.scoring.counting_attempt's rule)."""
+    return (Attempt.number.desc(),) if exam.counting == LAST else (Attempt.score.desc(), Attempt.number.asc())
+
+
 def counted_attempts(sitting: Sitting):
     """Subquery: each member's submitted attempts, rn = 1 on the one that counts."""
-    exam = sitting.exam
-    order = (Attempt.number.desc(),) if exam.counting == LAST else (Attempt.score.desc(), Attempt.number.asc())
+    order = counting_order(sitting.exam)
     return (
         select(Attempt.id, Attempt.user_id, Attempt.score, Attempt.max_score, Attempt.passed,
                Attempt.time_used_seconds, Attempt.submitted_at,
