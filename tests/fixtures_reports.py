@@ -15,7 +15,7 @@ from datetime import timedelta
 
 import pytest
 
-from conftest import PASSWORD_HASH
+from tests.conftest import PASSWORD_HASH
 from fixtures_exams import FIXED_NOW
 from studyapp.domain import grading, scoring
 from studyapp.models import User
