@@ -30,9 +30,10 @@ class Audience:
     scope: Scope
 
     def condition(self):
-        """WHERE clause on User: active, in the audience, inside the scope."""
+        """WHERE clause on User: active, not an administrator, in the audience, inside the scope."""
         listed = select(SittingMember.user_id).where(SittingMember.sitting_id == self.sitting.id)
-        clause = and_(User.active.is_(True), User.role != "admin", or_(User.unit_id.in_(self.units or {-1}), User.id.in_(listed)))
+        clause = and_(User.active.is_(True), User.role != "admin",
+                      or_(User.unit_id.in_(self.units or {-1}), User.id.in_(listed)))
         if self.scope is not None:
             clause = and_(clause, User.unit_id.in_(self.scope or {-1}))
         return clause
