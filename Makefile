@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 STAMP := $(VENV)/.installed
 
-.PHONY: install run serve test test-fast test-pg db demo bench bench-pg clean
+.PHONY: install run serve test test-fast test-pg db demo bench bench-pg wrk clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,17 @@ test-fast: install
 
 test-pg: install
 	STUDYAPP_TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Benchmark a 10,000-member sitting against bare Flask (README "Performance"); BENCH_ARGS=--full for the long run
+bench: install wrk
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+bench-pg: install wrk
+	$(BIN)/python bench/run.py --pg $(BENCH_ARGS)
+
+wrk:
+	@command -v wrk >/dev/null || { if [ "$$(id -u)" = 0 ]; then apt-get install -y wrk || { apt-get update && apt-get install -y wrk; }; \
+	  else echo "wrk is missing: run 'sudo apt-get install wrk' (or build it from https://github.com/wg/wrk)"; exit 1; fi; }
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

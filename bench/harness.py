@@ -81,24 +81,46 @@ class Result:
 
 
 def _ms(text: str) -> float:
-    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
-    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    value, unit = re.match(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
 def wrk(url: str, scenario: str, seconds: int, connections: int = 16, threads: int = 2,
-        script: str | None = None, env: dict | None = None) -> Result:
-    """Run wrk with latency percentiles; non-2xx/3xx and socket errors count as errors."""
+        script: str | None = None, env: dict | None = None, done_file: Path | None = None) -> Result:
+    """Run wrk with latency percentiles; non-2xx/3xx and socket errors count as errors.
+
+    With done_file, the Lua script appends a line there when a thread has used up its requests; once
+    every thread has, wrk gets SIGINT (it then stops and prints its summary, measured up to that moment).
+    """
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (apt-get install wrk); `make bench` installs it")
     cmd = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency", "--timeout", "10s"]
     if script:
         cmd += ["-s", str(BENCH / "lua" / script)]
-    out = subprocess.run(cmd + [url], capture_output=True, text=True, env={**os.environ, **(env or {})},
-                         check=True).stdout
+    env = {**os.environ, **(env or {})}
+    if done_file is not None:
+        done_file.write_text("")
+        env["BENCH_DONE_FILE"] = str(done_file)
+    proc = subprocess.Popen(cmd + [url], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        if done_file is not None:
+            while proc.poll() is None and len(done_file.read_text().splitlines()) < threads:
+                time.sleep(0.05)
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=seconds + 60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    if proc.returncode != 0:
+        raise RuntimeError(f"wrk failed ({proc.returncode}): {err.strip()}")
+    slug = re.sub(r"[^a-z0-9]+", "-", scenario.lower()).strip("-")
+    (BENCH / "results" / f"wrk-{slug}.txt").write_text(out + err)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     requests = int(re.search(r"(\d+) requests in", out).group(1))
-    p50 = _ms(re.search(r"50%\s+(\S+)", out).group(1))
-    p99 = _ms(re.search(r"99%\s+(\S+)", out).group(1))
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
     errors = 0
     if m := re.search(r"Non-2xx or 3xx responses: (\d+)", out):
         errors += int(m.group(1))

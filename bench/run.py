@@ -1,0 +1,329 @@
+"""The benchmark: one command, one table.  `python bench/run.py [--pg] [--full]`
+
+Builds a fresh 10,000-member database through the project's own import and services, serves the app
+with gunicorn exactly as README deploys it and the bare-Flask baseline with the same settings, drives
+each scenario with wrk (replayed requests of logged-in members) or locust (the whole sitting), checks
+the database afterwards, prints the table and writes bench/results/<backend>-<time>.json.
+Everything listens on 127.0.0.1; every process started here is stopped at the end, also on Ctrl-C.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import harness  # noqa: E402
+from client import Member, login_storm, save_lines, write_requests  # noqa: E402
+from harness import BENCH, ROOT, VENV_BIN, Result, ServerSpec, free_port, serve, wrk  # noqa: E402
+
+PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+PG_DB = "studyapp_bench"
+RESULTS = BENCH / "results"
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pg", action="store_true", help="PostgreSQL (database %s, created and dropped)" % PG_DB)
+    parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", PG_ADMIN_URL),
+                        help="any database on the server, used to create and drop the bench database")
+    parser.add_argument("--full", action="store_true", help="longer runs and a bigger sitting (about 25 minutes)")
+    parser.add_argument("--members", type=int, default=10_000)
+    parser.add_argument("--logins", type=int, default=1000, help="login storm size; these sessions start, save, submit")
+    parser.add_argument("--sitting", type=int, default=None, help="members in the compressed sitting")
+    parser.add_argument("--seconds", type=int, default=None, help="length of each wrk run")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    args = parser.parse_args(argv)
+    args.sitting = args.sitting or (2000 if args.full else 150)
+    args.seconds = args.seconds or (30 if args.full else 8)
+    return args
+
+
+@contextlib.contextmanager
+def database(args, workdir: Path):
+    """A fresh database URL for this run; PostgreSQL's is dropped afterwards."""
+    if not args.pg:
+        path = workdir / "bench.sqlite3"
+        yield f"sqlite:///{path}", f"sqlite:///{workdir / 'baseline.sqlite3'}"
+        return
+    import psycopg
+
+    admin = args.pg_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {PG_DB}")
+    url = args.pg_url.rsplit("/", 1)[0] + "/" + PG_DB
+    try:
+        yield url, url
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+
+
+def machine() -> dict:
+    load = os.getloadavg()
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+    return {"cpus": os.cpu_count(), "cpu": cpu, "python": platform.python_version(),
+            "loadavg_at_start": [round(x, 2) for x in load]}
+
+
+def app_env(url: str) -> dict:
+    return {"STUDYAPP_DATABASE_URL": url, "STUDYAPP_SECRET_KEY": "bench-secret",
+            # Every simulated member comes from 127.0.0.1: the per-address login limit would refuse them.
+            "STUDYAPP_LOGIN_RATE_LIMIT": "1000000 per minute", "PYTHONPATH": str(ROOT)}
+
+
+def replay(base: str, name: str, lines: list, args, once: bool = False, seq_base: int = 0) -> Result:
+    path = write_requests(RESULTS / f"requests-{name.split()[0]}.tsv", lines)
+    seconds = max(args.seconds, 120) if once else args.seconds  # once: ends when the list is used up
+    env = {"BENCH_REQUESTS": str(path), "BENCH_ONCE": "1" if once else "0", "BENCH_SEQ_BASE": str(seq_base),
+           "BENCH_THREADS": "2"}
+    result = wrk(base, name, seconds, connections=args.connections, threads=2, script="replay.lua", env=env,
+                 done_file=RESULTS / "wrk-done.txt" if once else None)
+    # Requests still queued in the server when wrk stopped finish before the next step reads the database.
+    urllib.request.urlopen(f"{base}/login", timeout=60).read()
+    print(f"  {name}: {result.rps:.0f} req/s, p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, "
+          f"errors {result.errors}", flush=True)
+    return result
+
+
+def attach_papers(url: str, members: list[Member], sitting_id: int) -> None:
+    """Attempt ids and paper questions of the members, read from the database (the prepared part)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    by_name = {m.username: m for m in members}
+    with engine.connect() as conn:
+        rows = conn.execute(text(
+            "SELECT u.username, a.id, aq.question_id, v.qtype, aq.option_order, v.answer "
+            "FROM attempts a JOIN users u ON u.id = a.user_id JOIN attempt_questions aq ON aq.attempt_id = a.id "
+            "JOIN question_versions v ON v.id = aq.question_version_id "
+            "WHERE a.sitting_id = :s AND a.status = 'in_progress' ORDER BY a.id, aq.position"), {"s": sitting_id})
+        for username, attempt_id, qid, qtype, order, answer in rows:
+            member = by_name.get(username)
+            if member is None:
+                continue
+            member.attempt_id = attempt_id
+            order = json.loads(order) if isinstance(order, str) else order
+            answer = json.loads(answer) if isinstance(answer, str) else answer
+            member.questions.append({"qid": qid, "qtype": qtype, "keys": order,
+                                     "blanks": len(answer) if qtype == "fill_blank" else 0})
+    engine.dispose()
+
+
+def fill_answers(url: str, members: list[Member]) -> int:
+    """Give every prepared attempt an answer to all 50 questions (so each submit grades a full paper)."""
+    from sqlalchemy import create_engine, text
+
+    from client import answer_for
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        have = {tuple(row) for row in conn.execute(text("SELECT attempt_id, question_id FROM answers"))}
+        rows = [{"a": m.attempt_id, "q": q["qid"], "r": json.dumps(answer_for(q, n), ensure_ascii=False)}
+                for m in members for n, q in enumerate(m.questions) if (m.attempt_id, q["qid"]) not in have]
+        if rows:
+            now = "2000-01-01 00:00:00+00:00" if engine.dialect.name == "postgresql" else "2000-01-01 00:00:00.000000"
+            conn.execute(text("INSERT INTO answers (attempt_id, question_id, response, client_seq, saved_at) "
+                              f"VALUES (:a, :q, :r, 1, '{now}') ON CONFLICT (attempt_id, question_id) DO NOTHING"), rows)
+    engine.dispose()
+    return len(rows)
+
+
+def run_app(args, url: str, info: dict, spec: ServerSpec, results: list[Result], checks: dict) -> None:
+    port = free_port()
+    cmd = spec.gunicorn_cmd("studyapp:create_app()", port)
+    with serve(cmd, port, app_env(url), health="/login") as base:
+        password, sitting_id = info["password"], info["sitting_id"]
+        print(f"app on {base}: login storm of {args.logins} members", flush=True)
+        members, storm = login_storm(base, [f"m{n:05d}" for n in range(1, args.logins + 1)], password,
+                                     concurrency=args.connections)
+        results.append(Result("login storm (logins/s)", storm["per_s"], storm["p50_ms"], storm["p99_ms"], 0,
+                              storm["logins"], notes={"wall_s": storm["wall_s"],
+                                                      "target": "1,000 logins in <= 30 s"}))
+        print(f"  {storm['logins']} logins in {storm['wall_s']} s ({storm['per_s']:.1f}/s)", flush=True)
+
+        chapter_lines = [("GET", f"/study/{info['module_slug']}/{1 + n % 8}", m.cookie, m.csrf, "")
+                         for n, m in enumerate(members)]
+        results.append(replay(base, "chapter page (logged in)", chapter_lines, args))
+
+        start_lines = [("POST", f"/exams/sittings/{sitting_id}/start", m.cookie, m.csrf, f"csrf_token={m.csrf}")
+                       for m in members]
+        results.append(replay(base, "exam start (draw 50 of 244)", start_lines, args, once=True))
+
+        attach_papers(url, members, sitting_id)
+        started = [m for m in members if m.attempt_id]
+        checks["started"] = {"expected": len(members), "attempts_in_progress": len(started)}
+        results.append(replay(base, "answer autosave", save_lines(started), args, seq_base=1000))
+        checks["filled_answers_for_submit"] = fill_answers(url, started)
+        submit_lines = [("POST", f"/exams/attempts/{m.attempt_id}/submit", m.cookie, m.csrf, "") for m in started]
+        results.append(replay(base, "exam submit (grade 50)", submit_lines, args, once=True))
+        checks["submit_users"] = [m.username for m in started]
+
+        admin, _ = login_storm(base, [info["admin"]], password, concurrency=1)
+        summary = [("GET", f"/manage/reports/sittings/{sitting_id}", admin[0].cookie, admin[0].csrf, "")]
+        results.append(replay(base, "results summary (10k sitting)", summary, args))
+
+        results.extend(run_sitting(base, args, info, checks))
+
+
+def run_sitting(base: str, args, info: dict, checks: dict) -> list[Result]:
+    first = args.logins + 1
+    users = [f"m{n:05d}" for n in range(first, min(first + args.sitting, args.members + 1))]
+    users_file = RESULTS / "sitting-users.txt"
+    users_file.write_text("\n".join(users) + "\n")
+    acks = RESULTS / "sitting-acks.json"
+    prefix = RESULTS / "sitting"
+    env = {**os.environ, "BENCH_USERS_FILE": str(users_file), "BENCH_PASSWORD": info["password"],
+           "BENCH_SITTING": str(info["sitting_id"]), "BENCH_ACKS": str(acks), "PYTHONPATH": str(BENCH)}
+    print(f"compressed sitting: {len(users)} members x (login, start, 50 saves, submit)", flush=True)
+    started = time.monotonic()
+    subprocess.run([str(VENV_BIN / "locust"), "-f", str(BENCH / "sitting_locust.py"), "--headless",
+                    "-u", str(min(args.connections, len(users))), "-r", "50", "-H", base,
+                    "--run-time", "45m", "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
+                   env=env, check=False, stdout=subprocess.DEVNULL, timeout=3600)
+    wall = time.monotonic() - started
+    checks["sitting_acks_file"] = str(acks)
+    checks["sitting_users"] = users
+    out = []
+    with open(f"{prefix}_stats.csv") as handle:
+        for row in csv.DictReader(handle):
+            name = row["Name"] if row["Name"] != "Aggregated" else "all steps"
+            rps = float(row["Requests/s"])
+            result = Result(f"sitting: {name}", rps, float(row["50%"]), float(row["99%"]), int(row["Failure Count"]),
+                            int(row["Request Count"]), notes={"p95_ms": float(row["95%"])})
+            if name == "all steps":
+                result.notes["wall_s"] = round(wall, 1)
+                result.notes["members"] = len(users)
+            out.append(result)
+    agg = out[-1]
+    print(f"  sitting: {agg.requests} requests, {agg.rps:.0f} req/s sustained, p99 {agg.p99_ms:.0f} ms, "
+          f"errors {agg.errors}", flush=True)
+    return out
+
+
+def run_baseline(args, url: str, spec: ServerSpec) -> dict[str, Result]:
+    env = {"BENCH_DATABASE_URL": url, "PYTHONPATH": str(BENCH)}
+    subprocess.run([sys.executable, "-c", "import baseline_app; baseline_app.prepare()"], env={**os.environ, **env},
+                   check=True, cwd=BENCH)
+    port = free_port()
+    base_results = {}
+    with serve(spec.gunicorn_cmd("baseline_app:create_app()", port), port, env, cwd=BENCH) as base:
+        print(f"baseline on {base}", flush=True)
+        for name, path, script, extra in [
+            ("/hello", "/hello", None, {}), ("/chapter", "/chapter", None, {}),
+            ("/core/save", "", "json_put.lua", {"BENCH_PREFIX": "/core/save"}),
+            ("/raw/save", "", "json_put.lua", {"BENCH_PREFIX": "/raw/save"}),
+            ("/core/submit", "", "json_put.lua", {"BENCH_PREFIX": "/core/submit", "BENCH_METHOD": "POST"}),
+            ("/raw/submit", "", "json_put.lua", {"BENCH_PREFIX": "/raw/submit", "BENCH_METHOD": "POST"}),
+        ]:
+            result = wrk(base + path, f"baseline {name}", args.seconds, connections=args.connections,
+                         script=script, env=extra)
+            urllib.request.urlopen(f"{base}/hello", timeout=60).read()  # let queued requests finish
+            print(f"  {name}: {result.rps:.0f} req/s, p99 {result.p99_ms:.1f} ms, errors {result.errors}", flush=True)
+            base_results[name] = result
+    return base_results
+
+
+#: scenario -> (baseline it is measured against, target share, ceiling also shown)
+TARGETS = {
+    "chapter page (logged in)": ("/chapter", 0.60, "/hello"),
+    "answer autosave": ("/core/save", 0.60, "/raw/save"),
+    "exam submit (grade 50)": ("/core/submit", 0.60, "/raw/submit"),
+    "exam start (draw 50 of 244)": ("/hello", 0.25, None),
+    "results summary (10k sitting)": ("/hello", None, None),
+}
+
+
+def check_database(url: str, checks: dict, results: list[Result]) -> dict:
+    """After the load: one graded attempt per member who submitted, every acknowledged save stored."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    report = {}
+    acks = json.loads(Path(checks["sitting_acks_file"]).read_text())
+    with engine.connect() as conn:
+        submitted = dict(conn.execute(text(
+            "SELECT u.username, count(*) FROM attempts a JOIN users u ON u.id = a.user_id "
+            "WHERE a.status = 'submitted' GROUP BY u.username")).all())
+        ungraded = conn.execute(text(
+            "SELECT count(*) FROM attempt_questions aq JOIN attempts a ON a.id = aq.attempt_id "
+            "WHERE a.status = 'submitted' AND aq.awarded IS NULL")).scalar()
+        stored = {(a, q): s for a, q, s in conn.execute(text("SELECT attempt_id, question_id, client_seq FROM answers"))}
+    expected = checks["submit_users"] + [user for user, _, _ in acks["submits"]]
+    report["members_expected_submitted"] = len(expected)
+    report["members_without_graded_attempt"] = [u for u in expected if submitted.get(u) != 1][:20]
+    report["attempts_submitted_total"] = sum(submitted.values())
+    report["submitted_questions_ungraded"] = ungraded
+    lost = [ack for ack in acks["saves"] if stored.get((ack[0], ack[1]), -1) < ack[2]]
+    report["acknowledged_saves"] = len(acks["saves"])
+    report["acknowledged_saves_missing"] = len(lost)
+    report["sitting_members_failed"] = acks["failed_members"][:20]
+    report["started"] = checks["started"]
+    report["error_responses"] = sum(r.errors for r in results)
+    report["ok"] = (not report["members_without_graded_attempt"] and not lost and ungraded == 0
+                    and not acks["failed_members"] and report["error_responses"] == 0
+                    and checks["started"]["expected"] == checks["started"]["attempts_in_progress"])
+    engine.dispose()
+    return report
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    backend = "postgresql" if args.pg else "sqlite"
+    meta = {"backend": backend, "started": stamp, "machine": machine(), "args": vars(args),
+            "server": f"gunicorn gthread, {args.workers} workers x {args.threads} threads (app and baseline)"}
+    spec = ServerSpec(workers=args.workers, threads=args.threads)
+    results: list[Result] = []
+    checks: dict = {}
+    workdir = RESULTS / f"work-{stamp}"
+    workdir.mkdir()
+    with database(args, workdir) as (url, baseline_url):
+        print(f"[{backend}] building the database: {args.members} members, 100 branches", flush=True)
+        info_path = workdir / "build.json"
+        subprocess.run([sys.executable, str(BENCH / "build_db.py"), url, str(args.members), str(info_path)],
+                       check=True, cwd=ROOT)
+        info = json.loads(info_path.read_text())
+        meta["build"] = info["timings"]
+        print(f"  roster import of {info['timings']['roster_rows']} rows: {info['timings']['roster_import_s']} s; "
+              f"load-content: {info['timings']['load_content_s']} s", flush=True)
+        run_app(args, url, info, spec, results, checks)
+        meta["database_check"] = check_database(url, checks, results)
+        baselines = run_baseline(args, baseline_url, spec)
+    for result in results:
+        target = TARGETS.get(result.scenario)
+        if target:
+            base = baselines[target[0]]
+            result.baseline, result.ratio = target[0], result.rps / base.rps
+            if target[1]:
+                result.notes["target"] = f">= {target[1]:.0%} of {target[0]}"
+                result.notes["met"] = result.ratio >= target[1]
+            if target[2]:
+                result.notes[f"share_of_{target[2]}"] = round(result.rps / baselines[target[2]].rps, 3)
+    all_results = results + list(baselines.values())
+    meta["machine"]["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    print()
+    print(harness.table(all_results))
+    print()
+    print("database check:", json.dumps(meta["database_check"], ensure_ascii=False)[:1000])
+    out = RESULTS / f"{backend}-{stamp}.json"
+    harness.write_json(all_results, out, meta)
+    print(f"written {out}")
+    return 0 if meta["database_check"]["ok"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
