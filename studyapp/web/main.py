@@ -19,8 +19,10 @@ def home():
     data = home_for(db.session, current_user, now(), current_app.config["TIMEZONE"])
     db.session.commit()  # review cards synced from the wrong-answer book
     cards = [card for card in nav.visible(nav.CARDS, current_user.role) if card.endpoint in current_app.view_functions]
-    shortcuts = [card for card in cards if card.roles != nav.ALL_ROLES] if current_user.is_organizer else []
-    return render_template("main/home.html", home=data, shortcuts=shortcuts,
+    # Organizers' management cards first; everyone's area cards (study, practice, ...) as entries below.
+    shortcuts = [card for card in cards if "member" not in card.roles]
+    entries = [card for card in cards if "member" in card.roles]
+    return render_template("main/home.html", home=data, shortcuts=shortcuts, entries=entries,
                            endpoints=current_app.view_functions)
 
 

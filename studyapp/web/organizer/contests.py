@@ -117,10 +117,18 @@ def contest_monitor(contest_id: int):
         frozen=standing_rules.is_frozen(moment, contest.closes_at, contest.freeze_minutes))
 
 
-@bp.route("/contests/<int:contest_id>/rounds/<int:round_id>/<any(clear, disqualify):decision>", methods=["POST"])
-def contest_review(contest_id: int, round_id: int, decision: str):
+@bp.route("/contests/<int:contest_id>/rounds/<int:round_id>/clear", methods=["POST"])
+def contest_clear(contest_id: int, round_id: int):
+    return _review(contest_id, round_id, contests.clear_round, "已确认成绩有效，计入排名。")
+
+
+@bp.route("/contests/<int:contest_id>/rounds/<int:round_id>/disqualify", methods=["POST"])
+def contest_disqualify(contest_id: int, round_id: int):
+    return _review(contest_id, round_id, contests.disqualify_round, "已取消该轮成绩。")
+
+
+def _review(contest_id: int, round_id: int, action, done: str):
     contest = _managed(contest_id)
-    action = contests.clear_round if decision == "clear" else contests.disqualify_round
     try:
         action(db.session, contest, round_id, now())
     except ServiceError as exc:
@@ -128,12 +136,14 @@ def contest_review(contest_id: int, round_id: int, decision: str):
         flash(str(exc), "warning")
     else:
         db.session.commit()
-        flash("已确认成绩有效，计入排名。" if decision == "clear" else "已取消该轮成绩。", "success")
+        flash(done, "success")
     return redirect(url_for(".contest_monitor", contest_id=contest.id))
 
 
-@bp.route("/contests/<int:contest_id>/export.<any(csv, xlsx):fmt>")
+@bp.route("/contests/<int:contest_id>/export.<fmt>")
 def contest_export(contest_id: int, fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
     contest = _managed(contest_id)
     zone = ZoneInfo(current_app.config["TIMEZONE"])
     # Read now, inside this request's session: a streamed body is consumed after the view returns.
