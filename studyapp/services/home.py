@@ -52,8 +52,7 @@ def recent_scores(session: Session, user: User) -> list[Score]:
 
 
 def home_for(session: Session, user: User, now: datetime, timezone: str) -> Home:
-    """Everything the home page shows; reviews are synced from the wrong-answer book first."""
-    review.sync(session, user.id)
+    """Everything the home page shows (reads only: review cards are scheduled when mistakes are recorded)."""
     end_of_day = daily_rules.day_end(daily_rules.local_day(now, timezone), timezone)
     return Home(
         modules=study.progress_by_module(session, user, now),

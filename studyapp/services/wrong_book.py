@@ -34,37 +34,58 @@ def record_results(session: Session, user_id: int, results: Iterable[Result], no
     if source not in WRONG_SOURCES:
         raise Invalid(f"未知来源：{source}")
     session.flush()
+    misses = []
     for row in results:
         question_id, version_id, correct = row[0], row[1], row[2]
         response = row[3] if len(row) > 3 else None
         if not correct:
-            _record_miss(session, user_id, question_id, version_id, response, now, source)
+            misses.append(dict(user_id=user_id, question_id=question_id, last_version_id=version_id,
+                               last_response=response))
         elif source == "practice":
             _record_hit(session, user_id, question_id, now)
+    _record_misses(session, misses, now, source)
     # Core statements bypass the identity map: make loaded WrongAnswer objects re-read.
     for obj in list(session.identity_map.values()):
         if isinstance(obj, WrongAnswer):
             session.expire(obj)
+    if misses:
+        # Schedule the misses for spaced review here, on the write path, so no page view has to.
+        from . import review
+
+        review.sync(session, user_id)
 
 
-def _record_miss(session, user_id, question_id, version_id, response, now, source) -> None:
+def _record_misses(session, misses: list[dict], now, source) -> None:
+    """One upsert statement executed for all misses (executemany): a graded 50-question exam is one round
+    trip, not one statement built and sent per miss. Same per-row semantics as a loop of upserts."""
+    if not misses:
+        return
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    values = dict(
-        user_id=user_id, question_id=question_id, last_version_id=version_id, wrong_count=1,
-        last_response=response, first_wrong_at=now, last_wrong_at=now, last_source=source,
-        correct_streak=0, resolved_at=None,
-    )
-    stmt = insert(WrongAnswer).values(**values)
+    table = WrongAnswer.__table__
+    stmt = insert(table)
     stmt = stmt.on_conflict_do_update(
-        index_elements=[WrongAnswer.user_id, WrongAnswer.question_id],
+        index_elements=[table.c.user_id, table.c.question_id],
         set_=dict(
-            wrong_count=WrongAnswer.wrong_count + 1, last_version_id=version_id,
-            last_response=stmt.excluded.last_response, last_wrong_at=now, last_source=source,
-            correct_streak=0, resolved_at=None,
+            wrong_count=table.c.wrong_count + 1, last_version_id=stmt.excluded.last_version_id,
+            last_response=stmt.excluded.last_response, last_wrong_at=stmt.excluded.last_wrong_at,
+            last_source=stmt.excluded.last_source, correct_streak=0, resolved_at=None,
         ),
     )
-    session.execute(stmt)
+    fixed = dict(wrong_count=1, first_wrong_at=now, last_wrong_at=now, last_source=source, correct_streak=0,
+                 resolved_at=None)
+    # A batch never names a question twice (a multi-row INSERT could not update the same row twice).
+    batches: list[list[dict]] = [[]]
+    seen: set[int] = set()
+    for miss in misses:
+        if miss["question_id"] in seen:
+            batches.append([])
+            seen.clear()
+        seen.add(miss["question_id"])
+        batches[-1].append({**fixed, **miss})
+    connection = session.connection()
+    for batch in batches:
+        connection.execute(stmt, batch)
 
 
 def _record_hit(session, user_id, question_id, now) -> None:

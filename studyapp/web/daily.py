@@ -78,8 +78,6 @@ def answer():
 @bp.route("/review")
 def review_next():
     moment = now()
-    review.sync(db.session, current_user.id)
-    db.session.commit()
     for question_id in review.due_question_ids(db.session, current_user.id, moment, limit=20):
         item = _question(question_id)
         if item is not None:

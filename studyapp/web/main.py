@@ -17,8 +17,7 @@ def home():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
     data = home_for(db.session, current_user, now(), current_app.config["TIMEZONE"])
-    db.session.commit()  # review cards synced from the wrong-answer book
-    cards = [card for card in nav.visible(nav.CARDS, current_user.role) if card.endpoint in current_app.view_functions]
+    cards = nav.visible(nav.CARDS, current_user.role)
     # Organizers' management cards first; everyone's area cards (study, practice, ...) as entries below.
     shortcuts = [card for card in cards if "member" not in card.roles]
     entries = [card for card in cards if "member" in card.roles]
