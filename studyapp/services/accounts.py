@@ -56,6 +56,13 @@ def reset_password(session: Session, user: User) -> str:
     return code
 
 
+def log_out_everywhere(session: Session, user: User) -> None:
+    """End every session and API token of the user. Sessions live in signed cookies, so a copied
+    cookie would outlive a plain logout; bumping the version makes all of them stale at once."""
+    user.session_version += 1
+    session.flush()
+
+
 def set_active(session: Session, user: User, active: bool) -> None:
     if user.active != active:
         user.active = active

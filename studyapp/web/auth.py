@@ -56,6 +56,9 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        accounts.log_out_everywhere(db.session, current_user._get_current_object())
+        db.session.commit()
     logout_user()
     session.clear()
     flash("您已退出登录。", "info")
