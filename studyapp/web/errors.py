@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -64,6 +66,13 @@ def init_app(app: Flask) -> None:
         if exc.code == 429:
             headers["Retry-After"] = "60"
         return error_response(exc.code or 500, description, headers=headers)
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(_exc: CSRFError):
+        # Usually an expired session (its CSRF secret went with it): say what to do, never just "bad request".
+        if not current_user.is_authenticated:
+            return error_response(401, "登录已过期，请重新登录（已保存的答案不会丢失）", "login_required")
+        return error_response(400, "页面已过期，请刷新页面后重试（未保存的答案会在刷新后重新保存）", "csrf")
 
     @app.errorhandler(OperationalError)
     def _operational(exc: OperationalError):

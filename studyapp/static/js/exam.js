@@ -122,7 +122,7 @@
         setStatus();
         showAlert(reply.data.error.message);
       } else {
-        if (reply.status === 401) { showAlert(reply.data.error.message); }
+        if (reply.status === 401 || reply.status === 400) { showAlert(reply.data.error.message); }
         retryLater(qid);
       }
     }).catch(function () { retryLater(qid); });
