@@ -2,14 +2,24 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from . import errors, hooks, templating
+
+
+class BoundedIntConverter(IntegerConverter):
+    """<int:...> ids beyond a 32-bit column are simply not found, instead of overflowing the database driver."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def register_web(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .main import bp as main_bp
 
+    app.url_map.converters["int"] = BoundedIntConverter
     hooks.init_app(app)
     templating.init_app(app)
     errors.init_app(app)

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from conftest import FIXED_NOW
+from tests.conftest import FIXED_NOW
 from studyapp.models import Chapter, ModuleAudience, PracticeAnswer, WrongAnswer
 from studyapp.services import practice
 from studyapp.services.errors import Invalid, NotFound

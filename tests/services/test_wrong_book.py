@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from conftest import FIXED_NOW
+from tests.conftest import FIXED_NOW
 from studyapp.models import WrongAnswer
 from studyapp.services import wrong_book
 from studyapp.services.errors import Invalid, NotFound

@@ -16,3 +16,9 @@ def test_members_do_not_see_management_entries(client, auth, member_a):
     auth.login(member_a)
     page = client.get("/").get_data(as_text=True)
     assert "/manage" not in page and "/admin" not in page
+
+
+def test_absurd_ids_are_not_found(client, auth, member_a):
+    auth.login(member_a)
+    assert client.get(f"/exams/attempts/{2**63}/result").status_code == 404
+    assert client.get(f"/exams/attempts/{2**31}/result").status_code == 404
