@@ -1,7 +1,7 @@
 """Per-request behaviour: write intent, forced password change, security headers, user loading."""
 from __future__ import annotations
 
-from flask import Flask, redirect, request, url_for
+from flask import Flask, redirect, request, session, url_for
 from flask_login import current_user
 
 from ..database import write_intent
@@ -59,7 +59,8 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
-        if current_user.is_authenticated and request.endpoint != "static":
+        # The session says who is logged in; asking current_user would reload the user after the commit.
+        if session.get("_user_id") and request.endpoint != "static":
             # Personal pages (scores, exams) must not be kept by shared browsers or proxies.
             response.headers.setdefault("Cache-Control", "no-store")
         return response
