@@ -23,7 +23,7 @@ from .nav import add_card, add_nav
 from .practice import response_from_form
 
 bp = Blueprint("contests", __name__, url_prefix="/contests")
-add_nav("contests.index", "竞赛", order=35)
+add_nav("contests.index", "竞赛", order=20)
 add_card("contests.index", "答题竞赛", "限时答题，看看本支部排第几", order=35)
 
 

@@ -14,7 +14,7 @@ from .nav import add_nav
 from .practice import response_from_form
 
 bp = Blueprint("daily", __name__, url_prefix="/daily")
-add_nav("daily.today", "每日一练", order=15)
+add_nav("daily.today", "每日一练", order=18)
 
 
 @bp.before_request

@@ -21,8 +21,8 @@ from .links import article_url
 from .nav import add_card, add_nav
 
 bp = Blueprint("exams", __name__, url_prefix="/exams")
-add_nav("exams.index", "考试", order=30)
-add_nav("exams.records", "成绩", order=35)
+add_nav("exams.index", "考试", order=12)
+add_nav("exams.records", "成绩", order=22)
 add_card("exams.index", "考试", "参加本支部安排的考试，计时作答、自动保存", order=30)
 add_card("exams.records", "我的成绩", "历次考试的成绩、是否及格和答案解析", order=35)
 

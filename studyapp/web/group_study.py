@@ -16,7 +16,7 @@ from .templating import local
 
 bp = Blueprint("group_study", __name__, url_prefix="/group-study")
 
-nav.add_nav("group_study.mine", "集中学习", order=20)
+nav.add_nav("group_study.mine", "集中学习", order=24)
 nav.add_card("group_study.mine", "集中学习", "查看集中学习安排，到场后签到", roles=("member",), order=20)
 
 

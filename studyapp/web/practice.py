@@ -22,7 +22,7 @@ from .links import article_url
 from .nav import add_card, add_nav
 
 bp = Blueprint("practice", __name__, url_prefix="/practice")
-add_nav("practice.index", "练习", order=20)
+add_nav("practice.index", "练习", order=14)
 add_card("practice.index", "练习", "按章、按条或随机练习，答完即看解析", order=20)
 
 

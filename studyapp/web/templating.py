@@ -23,9 +23,14 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _navigation():
+        # Everyone's areas in the main bar; management areas in a second bar shown on management pages,
+        # so a phone never has to scroll through sixteen links.
         if not current_user.is_authenticated:
-            return {"nav_entries": []}
-        entries = [e for e in nav.visible(nav.NAV, current_user.role) if e.endpoint in app.view_functions]
-        return {"nav_entries": entries}
+            return {"nav_entries": [], "manage_entries": []}
+        entries = nav.visible(nav.NAV, current_user.role)
+        return {
+            "nav_entries": [e for e in entries if "member" in e.roles],
+            "manage_entries": [e for e in entries if "member" not in e.roles],
+        }
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

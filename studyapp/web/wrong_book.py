@@ -13,7 +13,7 @@ from .links import article_url
 from .nav import add_card, add_nav
 
 bp = Blueprint("wrong_book", __name__, url_prefix="/wrong-book")
-add_nav("wrong_book.index", "错题本", order=40)
+add_nav("wrong_book.index", "错题本", order=16)
 add_card("wrong_book.index", "错题本", "练习和考试中答错的题，可重新练习", order=40)
 
 SOURCE_LABELS = {"practice": "练习", "exam": "考试"}

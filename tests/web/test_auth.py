@@ -118,7 +118,8 @@ class TestCsrf:
 
     def test_post_without_csrf_token_is_refused(self, client, member_a):
         response = client.post("/login", data={"username": "member_a", "password": PASSWORD})
-        assert response.status_code == 400
+        # Anonymous: "session expired, log in again" (401); either way the post is refused.
+        assert response.status_code == 401 and "重新登录" in response.get_data(as_text=True)
         assert client.get("/").status_code == 302  # not logged in
 
     def test_post_with_csrf_token_works(self, client, member_a):
