@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 STAMP := $(VENV)/.installed
 
-.PHONY: install run serve test test-fast test-pg db demo bench bench-pg wrk clean
+.PHONY: install run serve test test-fast test-pg db demo bench bench-pg bench-scale-out wrk clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ bench: install wrk
 
 bench-pg: install wrk
 	$(BIN)/python bench/run.py --pg $(BENCH_ARGS)
+
+## The scale-out example: two gunicorn processes sharing PostgreSQL and Redis (README "Scaling out")
+bench-scale-out: install
+	$(BIN)/python bench/scale-out/check.py
 
 wrk:
 	@command -v wrk >/dev/null || { if [ "$$(id -u)" = 0 ]; then apt-get install -y wrk || { apt-get update && apt-get install -y wrk; }; \

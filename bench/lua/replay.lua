@@ -74,3 +74,11 @@ request = function()
   end
   return wrk.format(item[1], item[2], headers, body)
 end
+
+-- BENCH_DELAY_MS paces each connection (a fixed offered load instead of as fast as possible).
+local delay_ms = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
+if delay_ms > 0 then
+  function delay()
+    return delay_ms
+  end
+end
