@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, exists, func, not_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from ..models import Chapter, Module, ModuleAudience, StudyProgress, Unit, User
 from .errors import NotFound
@@ -60,7 +60,10 @@ def get_visible_module(session: Session, user: User, slug: str, now: datetime) -
 
 
 def visible_chapters(session: Session, user: User, module: Module, now: datetime) -> list[Chapter]:
+    # Lists and neighbour links need titles, not texts: the bodies of every chapter stay in the database.
     stmt = (select(Chapter).join(Module).where(Chapter.module_id == module.id, visible_condition(session, user, now))
+            .options(defer(Chapter.body_md), defer(Chapter.body_html), defer(Chapter.toc_html),
+                     defer(Chapter.lead_note_md), defer(Chapter.lead_note_html))
             .order_by(Chapter.number))
     return list(session.scalars(stmt))
 
