@@ -98,7 +98,7 @@ def plan_sittings(
         raise Invalid("请选择自己管理的支部")
     tree = unit_tree(session)
     groups = []
-    for unit_id in sorted(set(unit_ids)):
+    for unit_id in _planning_units(session, tree, set(unit_ids)):
         below = subtree(tree, {unit_id})
         count = session.scalar(select(func.count()).where(User.unit_id.in_(below), User.active.is_(True)))
         groups.append(planner.Group(unit_id, count or 0))
@@ -108,6 +108,28 @@ def plan_sittings(
                        opens_at, closes_at, unit_ids=batch.unit_ids)
         for i, batch in enumerate(batches, start=1)
     ]
+
+
+def _planning_units(session: Session, tree: dict[int, list[int]], chosen: set[int]) -> list[int]:
+    """The branches to keep whole: an organization chosen is split into its branches, and a unit that lies
+    inside another chosen one is not counted twice."""
+    rows = session.execute(select(Unit.id, Unit.parent_id, Unit.kind)).all()
+    parent = {uid: pid for uid, pid, _ in rows}
+    kind = {uid: k for uid, _, k in rows}
+    units: set[int] = set()
+    for unit_id in chosen:
+        branches = {u for u in subtree(tree, {unit_id}) if kind.get(u) == "branch"}
+        units |= branches or {unit_id}
+
+    def inside_another(unit_id: int) -> bool:
+        current = parent.get(unit_id)
+        while current is not None:
+            if current in units:
+                return True
+            current = parent.get(current)
+        return False
+
+    return sorted(u for u in units if not inside_another(u))
 
 
 @dataclass
