@@ -188,24 +188,34 @@ def save_answer(
         response = grading.check_response(item.qtype, raw_response, list(item.option_order), blanks)
     except grading.InvalidResponse as exc:
         raise Invalid(str(exc)) from None
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    stmt = insert(Answer).values(
-        attempt_id=attempt.id, question_id=question_id, response=response, client_seq=client_seq, saved_at=now
-    )
-    # Conditional upsert: a stale tab or a retried save never overwrites a newer answer.
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[Answer.attempt_id, Answer.question_id],
-        set_={"response": stmt.excluded.response, "client_seq": stmt.excluded.client_seq,
-              "saved_at": stmt.excluded.saved_at},
-        where=Answer.client_seq < stmt.excluded.client_seq,
-    ).returning(Answer.client_seq)
-    written = session.execute(stmt).first()
+    stmt = _answer_upsert(session.get_bind().dialect.name)
+    written = session.execute(stmt, dict(
+        attempt_id=attempt.id, question_id=question_id, response=response, client_seq=client_seq, saved_at=now,
+    )).first()
     if written is not None:
         return SaveResult(True, written.client_seq)
     current = session.scalar(select(Answer.client_seq).where(
         Answer.attempt_id == attempt.id, Answer.question_id == question_id
     ))
     return SaveResult(False, current)
+
+
+_UPSERTS: dict = {}
+
+
+def _answer_upsert(dialect: str):
+    """The autosave statement, built once per backend (building it per save cost more than running it)."""
+    if dialect not in _UPSERTS:
+        table = Answer.__table__
+        stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+        # Conditional upsert: a stale tab or a retried save never overwrites a newer answer.
+        _UPSERTS[dialect] = stmt.on_conflict_do_update(
+            index_elements=[table.c.attempt_id, table.c.question_id],
+            set_={"response": stmt.excluded.response, "client_seq": stmt.excluded.client_seq,
+                  "saved_at": stmt.excluded.saved_at},
+            where=table.c.client_seq < stmt.excluded.client_seq,
+        ).returning(table.c.client_seq)
+    return _UPSERTS[dialect]
 
 
 @dataclass
