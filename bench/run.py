@@ -117,8 +117,8 @@ def attach_papers(url: str, members: list[Member], sitting_id: int) -> None:
             if member is None:
                 continue
             member.attempt_id = attempt_id
-            order = json.loads(order) if isinstance(order, str) else order
-            answer = json.loads(answer) if isinstance(answer, str) else answer
+            if engine.dialect.name == "sqlite":  # text() leaves JSON undecoded there; psycopg decodes it
+                order, answer = json.loads(order), json.loads(answer)
             member.questions.append({"qid": qid, "qtype": qtype, "keys": order,
                                      "blanks": len(answer) if qtype == "fill_blank" else 0})
     engine.dispose()
