@@ -1,0 +1,146 @@
+"""The decision table of the access matrix: every endpoint of app.url_map has a rule, and each rule
+says what each actor gets for an object of their own branch and of the other branch.
+
+Actors: anonymous, member_A, member_B, organizer_A, organizer_B, admin. An actor's branch is the
+letter after the underscore (the admin manages the whole organization). Outcomes:
+  "ok"     2xx, or a 3xx that does not lead to the login page
+  "login"  302 to /login (anonymous on a page that needs a session)
+  403      logged in, wrong role
+  404      another branch's object (its existence is not revealed)
+  401      JSON API without a valid bearer token
+"""
+from __future__ import annotations
+
+ACTORS = ("anonymous", "member_A", "member_B", "organizer_A", "organizer_B", "admin")
+
+# Rules. "…-scope"/"own"/"visible" rules depend on whose object the URL names.
+PUBLIC = "public"                  # anyone, no session needed
+LOGIN = "login"                    # any logged-in user, no object
+MEMBER_OWN = "member-own"          # the member's own record (attempt, round); everyone else 404
+MEMBER_VISIBLE = "member-visible"  # published/assigned to the viewer's branch; other branch 404
+ORGANIZER = "organizer"            # organizer/admin area page without an object
+ORGANIZER_SCOPE = "organizer-scope"  # organizer of the object's branch or the admin; other organizer 404
+ADMIN = "admin"                    # administrator only
+API_PUBLIC = "api-public"          # JSON, no token needed
+API_BEARER = "api-bearer"          # JSON, bearer token, no object
+API_OWN = "api-own"                # JSON, bearer token, the member's own attempt
+API_VISIBLE = "api-visible"        # JSON, bearer token, visible to the token holder's branch
+
+RULES = {
+    "static": PUBLIC, "bootstrap.static": PUBLIC, "main.healthz": PUBLIC, "auth.login": PUBLIC,
+    "main.home": LOGIN, "auth.logout": LOGIN, "auth.change_password": LOGIN,
+    # members' areas
+    "study.modules": LOGIN, "study.me": LOGIN, "study.search": LOGIN,
+    "study.module": MEMBER_VISIBLE, "study.chapter": MEMBER_VISIBLE, "study.mark_done": MEMBER_VISIBLE,
+    "study.record_time": MEMBER_VISIBLE,
+    "exams.index": LOGIN, "exams.records": LOGIN, "exams.start": MEMBER_VISIBLE,
+    "exams.attempt": MEMBER_OWN, "exams.save": MEMBER_OWN, "exams.result": MEMBER_OWN, "exams.submit": MEMBER_OWN,
+    "contests.index": LOGIN, "contests.detail": MEMBER_VISIBLE, "contests.board": MEMBER_VISIBLE,
+    "contests.start": MEMBER_VISIBLE, "contests.play": MEMBER_OWN, "contests.answer": MEMBER_OWN,
+    "daily.today": LOGIN, "daily.answer": LOGIN, "daily.review_next": LOGIN, "daily.review_answer": LOGIN,
+    "group_study.mine": LOGIN, "group_study.sign_in": MEMBER_VISIBLE,
+    "practice.index": LOGIN, "practice.start": LOGIN, "practice.run": MEMBER_OWN, "practice.feedback": MEMBER_OWN,
+    "wrong_book.index": LOGIN, "wrong_book.resolve": LOGIN,
+    # organizer area
+    "organizer.dashboard": ORGANIZER, "organizer.contests_index": ORGANIZER, "organizer.contest_new": ORGANIZER,
+    "organizer.contest_monitor": ORGANIZER_SCOPE, "organizer.contest_export": ORGANIZER_SCOPE,
+    "organizer.contest_clear": ORGANIZER_SCOPE, "organizer.contest_disqualify": ORGANIZER_SCOPE,
+    "organizer.exams": ORGANIZER, "organizer.new_exam": ORGANIZER,
+    "organizer.exam_detail": ORGANIZER_SCOPE, "organizer.edit_exam": ORGANIZER_SCOPE,
+    "organizer.plan_sittings": ORGANIZER_SCOPE, "organizer.exam_preview": ORGANIZER_SCOPE,
+    "organizer.new_sitting": ORGANIZER_SCOPE, "organizer.sitting_detail": ORGANIZER_SCOPE,
+    "organizer.makeup": ORGANIZER_SCOPE,
+    "organizer.members": ORGANIZER, "organizer.member_detail": ORGANIZER_SCOPE,
+    "organizer.set_active": ORGANIZER_SCOPE, "organizer.reset_password": ORGANIZER_SCOPE,
+    "organizer.modules": ORGANIZER, "organizer.new_module": ORGANIZER, "organizer.preview": ORGANIZER,
+    "organizer.module": ORGANIZER_SCOPE, "organizer.edit_chapter": ORGANIZER_SCOPE,
+    "organizer.chapter_versions": ORGANIZER_SCOPE, "organizer.restore_version": ORGANIZER_SCOPE,
+    "organizer.new_chapter": ORGANIZER_SCOPE, "organizer.completion": ORGANIZER_SCOPE,
+    "organizer.publish": ORGANIZER_SCOPE, "organizer.unpublish": ORGANIZER_SCOPE,
+    "organizer.question_list": ORGANIZER, "organizer.question_coverage": ORGANIZER,
+    "organizer.question_export": ORGANIZER, "organizer.question_import": ORGANIZER,
+    "organizer.question_template": ORGANIZER,
+    "organizer.question_detail": ORGANIZER_SCOPE, "organizer.question_edit": ORGANIZER_SCOPE,
+    "organizer.question_status": ORGANIZER_SCOPE,
+    "organizer.reports_index": ORGANIZER,
+    "organizer.report_articles": ORGANIZER_SCOPE, "organizer.report_items": ORGANIZER_SCOPE,
+    "organizer.correct_key": ORGANIZER_SCOPE, "organizer.report_regrade": ORGANIZER_SCOPE,
+    "organizer.report_transcript": ORGANIZER_SCOPE, "organizer.report_sitting": ORGANIZER_SCOPE,
+    "organizer.report_chase": ORGANIZER_SCOPE, "organizer.report_distribution": ORGANIZER_SCOPE,
+    "organizer.report_member": ORGANIZER_SCOPE, "organizer.report_monitor": ORGANIZER_SCOPE,
+    "organizer.report_monitor_json": ORGANIZER_SCOPE, "organizer.report_scores": ORGANIZER_SCOPE,
+    "organizer.sessions": ORGANIZER, "organizer.new_session": ORGANIZER,
+    "organizer.session_detail": ORGANIZER_SCOPE, "organizer.session_export": ORGANIZER_SCOPE,
+    "organizer.delete_session": ORGANIZER_SCOPE, "organizer.edit_session": ORGANIZER_SCOPE,
+    # admin area
+    "admin.members": ADMIN, "admin.member_detail": ADMIN, "admin.set_role": ADMIN, "admin.roster_import": ADMIN,
+    "admin.roster_template": ADMIN, "admin.units": ADMIN, "admin.add_unit": ADMIN, "admin.rename_unit": ADMIN,
+    # JSON API
+    "api.openapi_json": API_PUBLIC, "api.create_token": API_PUBLIC, "api.revoke_token": API_BEARER,
+    "api.me": API_BEARER, "api.my_attempts": API_BEARER, "api.modules": API_BEARER, "api.sittings": API_BEARER,
+    "api.chapter": API_VISIBLE, "api.start": API_VISIBLE,
+    "api.attempt_detail": API_OWN, "api.save": API_OWN, "api.submit": API_OWN,
+}
+
+# GETs that write by design, each once: a repeated GET must change nothing more (checked).
+GET_WRITES_ONCE = {
+    "contests.play": "hands out the current question and starts its clock at the first view",
+    "contests.board": "refreshes the branch-standings cache when it is stale",
+    "daily.today": "draws the member's set for the day at the first view",
+}
+
+# URL parameter -> kind of world object (World.obj); endpoint-specific overrides first.
+PARAM_KINDS = {
+    "attempt_id": "attempt", "sitting_id": "sitting", "exam_id": "exam", "contest_id": "contest",
+    "round_id": "round", "session_id": "session", "user_id": "user", "unit_id": "unit", "module_id": "module",
+    "chapter_id": "chapter", "version_id": "version", "question_id": "question",
+}
+FIXED_VALUES = {
+    ("static", "filename"): "css/app.css", ("bootstrap.static", "filename"): "css/bootstrap.min.css",
+    ("organizer.contest_export", "fmt"): "csv", ("organizer.session_export", "fmt"): "csv",
+    ("admin.roster_template", "fmt"): "csv",
+}
+
+
+# Query strings some pages need; ("member", key) takes the branch's object of that kind.
+QUERIES = {
+    "practice.start": {"kind": "random", "count": "5"},
+    "practice.run": {"s": ("token",)},
+    "practice.feedback": {"s": ("token",), "a": ("practice_answer",)},
+}
+
+
+def actor_branch(actor: str) -> str | None:
+    return actor.rsplit("_", 1)[1] if "_" in actor else None
+
+
+def expected(rule: str, actor: str, branch: str | None) -> object:
+    """What `actor` should get from a route of `rule` naming an object of `branch` (None: no object)."""
+    role = actor.split("_")[0]
+    own = branch is None or actor_branch(actor) == branch
+    if rule.startswith("api-"):
+        if rule == API_PUBLIC:
+            return "ok"
+        if role == "anonymous":
+            return 401
+        if rule == API_OWN:
+            return "ok" if actor == f"member_{branch}" else 404
+        return "ok" if own else 404
+    if rule == PUBLIC:
+        return "ok"
+    if role == "anonymous":
+        return "login"
+    if rule == LOGIN:
+        return "ok"
+    if rule == MEMBER_OWN:
+        return "ok" if actor == f"member_{branch}" else 404
+    if rule == MEMBER_VISIBLE:
+        # Published or assigned to a branch: the admin (of the organization unit) is not in its audience.
+        return "ok" if own else 404
+    if rule == ADMIN:
+        return "ok" if role == "admin" else 403
+    if role == "member":
+        return 403
+    if rule == ORGANIZER or role == "admin":
+        return "ok"
+    return "ok" if own else 404
