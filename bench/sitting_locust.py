@@ -12,6 +12,8 @@ import json
 import os
 import threading
 
+import gevent
+
 from locust import HttpUser, events, task
 from locust.exception import StopUser
 
@@ -41,7 +43,7 @@ class Member(HttpUser):
             with _lock:
                 finished[0] += 1
                 if finished[0] >= len(USERNAMES):
-                    self.environment.runner.quit()
+                    gevent.spawn(self.environment.runner.quit)  # not from inside a user being stopped
         # The simulated user takes the next member on its next run of the task.
 
     def _check(self, reply, name, expect=(200,)):
@@ -50,6 +52,7 @@ class Member(HttpUser):
         return reply
 
     def _sit(self, username):
+        self.client.cookies.clear()  # a new member, a new browser
         page = self._check(self.client.get("/login", name="1 GET /login"), "login form")
         token = csrf_of(page.text)
         self._check(self.client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token},
