@@ -58,7 +58,7 @@ RULES = {
     "organizer.new_chapter": ORGANIZER_SCOPE, "organizer.completion": ORGANIZER_SCOPE,
     "organizer.publish": ORGANIZER_SCOPE, "organizer.unpublish": ORGANIZER_SCOPE,
     "organizer.question_list": ORGANIZER, "organizer.question_coverage": ORGANIZER,
-    "organizer.question_export": ORGANIZER, "organizer.question_import": ORGANIZER,
+    "organizer.question_export": ORGANIZER_SCOPE, "organizer.question_import": ORGANIZER,
     "organizer.question_template": ORGANIZER,
     "organizer.question_detail": ORGANIZER_SCOPE, "organizer.question_edit": ORGANIZER_SCOPE,
     "organizer.question_status": ORGANIZER_SCOPE,
@@ -105,6 +105,7 @@ FIXED_VALUES = {
 # Query strings some pages need; ("member", key) takes the branch's object of that kind.
 QUERIES = {
     "practice.start": {"kind": "random", "count": "5"},
+    "organizer.question_export": {"module": ("module",)},
     "practice.run": {"s": ("token",)},
     "practice.feedback": {"s": ("token",), "a": ("practice_answer",)},
 }
