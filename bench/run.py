@@ -14,6 +14,7 @@ import csv
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import time
@@ -44,6 +45,7 @@ def parse_args(argv=None):
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--keep", action="store_true", help="keep the SQLite databases in bench/results/work-*")
     args = parser.parse_args(argv)
     args.sitting = args.sitting or (2000 if args.full else 150)
     args.seconds = args.seconds or (30 if args.full else 8)
@@ -299,6 +301,13 @@ def main(argv=None) -> int:
     checks: dict = {}
     workdir = RESULTS / f"work-{stamp}"
     workdir.mkdir()
+    with contextlib.ExitStack() as cleanup:
+        if not args.keep:
+            cleanup.callback(shutil.rmtree, workdir, True)
+        return _run(args, meta, spec, results, checks, workdir, backend, stamp)
+
+
+def _run(args, meta, spec, results, checks, workdir, backend, stamp) -> int:
     with database(args, workdir) as (url, baseline_url):
         print(f"[{backend}] building the database: {args.members} members, 100 branches", flush=True)
         info_path = workdir / "build.json"
