@@ -90,3 +90,61 @@ def test_member_journey(new_context, live_server, shot):
     expect(page.locator(".practice-verdict")).to_be_visible()
     expect(page.get_by_text("正确答案")).to_be_visible()
     check_phone_page(page, shot, "member-11-practice-feedback")
+
+    # The demo exam: answer, lose the network, come back, reload, answer card, flag, submit.
+    page.on("dialog", lambda dialog: dialog.accept())  # "开始后计时……确定开始考试吗？"
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="考试", exact=True).click()
+    check_phone_page(page, shot, "member-12-exams")
+    page.get_by_role("button", name="开始考试").first.click()
+    expect(page.locator("#exam")).to_be_visible()
+    check_phone_page(page, shot, "member-13-exam")
+    status = page.locator("#exam-save-status")
+    current = page.locator(".exam-q:not([hidden])")
+    current.locator(".exam-option").first.click()
+    expect(status).to_have_text("已保存")
+    current.get_by_role("link", name="下一题").click()
+    expect(current).to_have_attribute("data-position", "2")
+    context.watch.offline_ok = True
+    context.set_offline(True)
+    current.locator(".exam-option").first.click()
+    expect(status).to_contain_text("未保存")
+    shot(page, "member-14-exam-unsaved")
+    context.set_offline(False)
+    expect(status).to_have_text("已保存", timeout=20_000)
+    context.watch.offline_ok = False
+    page.reload()
+    expect(page.locator(".exam-q input:checked")).to_have_count(2)
+
+    # The answer card jumps to question 5; flag it and answer it.
+    page.get_by_role("link", name="答题卡").first.click()
+    expect(page.locator("#exam-card")).to_be_in_viewport()
+    shot(page, "member-15-exam-card")
+    page.locator("[data-cell=\"5\"]").click()
+    expect(current).to_have_attribute("data-position", "5")
+    current.get_by_role("button", name="标记此题").click()
+    current.locator(".exam-option").last.click()
+    expect(status).to_have_text("已保存")
+    expect(page.locator('[data-cell="5"]')).to_have_class(re.compile(r"is-flagged"))
+    expect(page.locator(".exam-card__cell.is-done")).to_have_count(3)
+
+    # Submitting asks first, naming the unanswered questions.
+    page.get_by_role("button", name="交卷").click()
+    confirm = page.get_by_role("dialog", name="确认交卷")
+    expect(confirm).to_contain_text("未作答：第3、4、6")
+    check_phone_page(page, shot, "member-16-exam-confirm")
+    confirm.get_by_role("button", name="确认交卷").click()
+    page.wait_for_url(re.compile(r"/result$"))
+    expect(page.locator(".result-score")).to_contain_text("分")
+    expect(page.locator(".review-item.is-wrong").first).to_be_visible()
+    check_phone_page(page, shot, "member-17-exam-result")
+
+    # The wrong-answer book holds the misses and leads back to the article.
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="错题本", exact=True).click()
+    expect(page.locator(".book-entry").first).to_be_visible()
+    check_phone_page(page, shot, "member-18-wrong-book")
+    link = page.locator(".book-entry a", has_text="查看原文").filter(has_text="条").first
+    link.click()
+    expect(page).to_have_url(re.compile(r"/study/[\w-]+/\d+#art-\d+$"))
+    anchor = page.url.rsplit("#", 1)[1]
+    expect(page.locator(f"#{anchor}")).to_be_in_viewport()
+    check_phone_page(page, shot, "member-19-article")
