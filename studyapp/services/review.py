@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from fsrs import Card, Rating, Scheduler
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import Question
@@ -42,19 +42,30 @@ def _new(user_id: int, question_id: int, at: datetime) -> ReviewCard:
 def sync(session: Session, user_id: int) -> int:
     """Schedule every open book entry with no card yet, and re-rate cards missed again since; returns how many."""
     rows = session.execute(
-        select(WrongAnswer, ReviewCard)
+        select(WrongAnswer.question_id, WrongAnswer.last_wrong_at, ReviewCard)
         .outerjoin(ReviewCard, and_(ReviewCard.user_id == WrongAnswer.user_id,
                                     ReviewCard.question_id == WrongAnswer.question_id))
         .where(WrongAnswer.user_id == user_id,
                or_(and_(ReviewCard.id.is_(None), WrongAnswer.resolved_at.is_(None)),
                    WrongAnswer.last_wrong_at > ReviewCard.last_event_at))).all()
-    for entry, card in rows:
+    fresh = []
+    for question_id, missed_at, card in rows:
         if card is None:
-            card = _new(user_id, entry.question_id, entry.last_wrong_at)
-            session.add(card)
-        _apply(card, Rating.Again, entry.last_wrong_at)
+            fresh.append(_first_miss(user_id, question_id, missed_at))
+        else:
+            _apply(card, Rating.Again, missed_at)
+    if fresh:
+        # One INSERT for all new cards: a graded exam can add dozens, inside the submit transaction.
+        session.execute(insert(ReviewCard), fresh)
     session.flush()
     return len(rows)
+
+
+def _first_miss(user_id: int, question_id: int, at: datetime) -> dict:
+    """Column values of a new card rated Again at the moment of the miss."""
+    card, _log = SCHEDULER.review_card(Card(card_id=question_id, due=at), Rating.Again, at)
+    return dict(user_id=user_id, question_id=question_id, card_json=card.to_json(), due_at=card.due, reps=0,
+                last_event_at=at, last_rating="again")
 
 
 def record_review(session: Session, user_id: int, question_id: int, correct: bool, now: datetime) -> ReviewCard:
