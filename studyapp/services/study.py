@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, exists, func, not_, or_, select
-from sqlalchemy.orm import Session, defer
+from sqlalchemy import and_, event, exists, func, not_, or_, select
+from sqlalchemy.orm import Session, contains_eager, defer
 
 from ..models import Chapter, Module, ModuleAudience, StudyProgress, Unit, User
 from .errors import NotFound
@@ -19,7 +19,21 @@ from .errors import NotFound
 MAX_SECONDS_PER_REPORT = 120
 
 
+@event.listens_for(Session, "after_transaction_end")
+def _forget_units(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop("unit_and_ancestors", None)
+
+
 def unit_and_ancestors(session: Session, unit_id: int) -> set[int]:
+    # Remembered for one transaction: a page asks several times, and the tree does not change under it.
+    cache = session.info.setdefault("unit_and_ancestors", {})
+    if unit_id not in cache:
+        cache[unit_id] = _walk_up(session, unit_id)
+    return cache[unit_id]
+
+
+def _walk_up(session: Session, unit_id: int) -> set[int]:
     parents = dict(session.execute(select(Unit.id, Unit.parent_id)).all())
     found: set[int] = set()
     current: int | None = unit_id
@@ -75,7 +89,7 @@ def upcoming_chapters(session: Session, module: Module, now: datetime) -> list[C
 
 
 def get_visible_chapter(session: Session, user: User, slug: str, number: int, now: datetime) -> Chapter:
-    stmt = (select(Chapter).join(Module)
+    stmt = (select(Chapter).join(Module).options(contains_eager(Chapter.module))
             .where(Module.slug == slug, Chapter.number == number, visible_condition(session, user, now)))
     chapter = session.scalar(stmt)
     if chapter is None:
