@@ -3,7 +3,7 @@
 The server is a real gunicorn (2 workers, gthread) on 127.0.0.1 and a free port, over a fresh
 database: a SQLite file in a temporary folder, or a private PostgreSQL schema when
 STUDYAPP_TEST_DATABASE_URL is set (the schema goes in the URL as libpq `options`, so no config
-hook is needed). Tables come from create_all (the migration is regenerated at release time),
+hook is needed). Tables come from `flask init-db` (the Alembic migrations, as a real install does),
 people and content from `flask demo`, and one member with a one-time code from `flask import-members`.
 
 Every page a test opens is watched: a request to any other host, a console error or an uncaught
@@ -72,10 +72,8 @@ def e2e_database(tmp_path_factory):
 
 def _seed(env: dict, workdir: Path) -> dict:
     """Tables, demo data and one imported member; returns that member's one-time code."""
-    setup = ("from studyapp import create_app\nfrom studyapp.extensions import db\n"
-             "app = create_app()\nwith app.app_context():\n    db.create_all()\n")
-    subprocess.run([sys.executable, "-c", setup], env=env, check=True, cwd=ROOT)
     flask = [sys.executable, "-m", "flask", "--app", "studyapp"]
+    subprocess.run([*flask, "init-db"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     subprocess.run([*flask, "demo", "--password", DEMO_PASSWORD], env=env, check=True, cwd=ROOT,
                    stdout=subprocess.DEVNULL)
     roster = workdir / "roster.csv"
