@@ -29,7 +29,7 @@ run: demo
 
 ## Serve with gunicorn as in production (see README "Deployment")
 serve: demo
-	$(BIN)/gunicorn -w 2 -b $(HOST):$(PORT) 'studyapp:create_app()'
+	$(BIN)/gunicorn -k gthread -w 2 --threads 4 -b $(HOST):$(PORT) 'studyapp:create_app()'
 
 ## Install and run every test (set STUDYAPP_TEST_DATABASE_URL to run them on PostgreSQL too)
 test: install
