@@ -81,6 +81,11 @@ def grade(qtype: str, key, response, points: float, multiple_policy: str = ALL_O
     return GRADERS[qtype](key, response, float(points), multiple_policy)
 
 
+def blank_count(qtype: str, key) -> int:
+    """Blanks in a fill-in question (its key holds one accepted-answers list per blank); 0 for other types."""
+    return len(key) if qtype == "fill_blank" else 0
+
+
 def is_blank(qtype: str, response) -> bool:
     if response is None:
         return True

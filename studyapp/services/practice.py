@@ -208,7 +208,7 @@ def feedback(session: Session, user: User, answer_id: int) -> Feedback:
 
 def blanks_of(version: QuestionVersion) -> int:
     """Number of blanks in a fill-in question (one accepted-answers list per blank)."""
-    return len(version.answer) if version.qtype == "fill_blank" else 0
+    return grading.blank_count(version.qtype, version.answer)
 
 
 def stats(session: Session, user: User) -> dict[str, int]:

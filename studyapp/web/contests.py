@@ -18,9 +18,9 @@ from ..extensions import db
 from ..models import QuestionVersion
 from ..services import contests
 from ..services.errors import Conflict, Invalid, NotFound
+from .answer_forms import read_response
 from .clock import now
 from .nav import add_card, add_nav
-from .practice import response_from_form
 
 bp = Blueprint("contests", __name__, url_prefix="/contests")
 add_nav("contests.index", "竞赛", order=20)
@@ -96,9 +96,7 @@ def answer(round_id: int):
         item = next((q for q in current.questions if q.position == position), None)
         if item is None:
             raise NotFound("题目不存在")
-        version = db.session.get(QuestionVersion, item.question_version_id)
-        blanks = len(version.answer) if version.qtype == "fill_blank" else 0
-        raw = response_from_form(version.qtype, request.form, blanks)
+        raw = read_response(db.session.get(QuestionVersion, item.question_version_id), request.form)
         result = contests.answer(db.session, current_user, round_id, position, raw, moment)
     except NotFound:
         abort(404)

@@ -5,13 +5,12 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required
 
 from ..domain import daily_rules
-from ..domain.answer_text import describe_key, describe_response
 from ..extensions import db
 from ..services import daily, practice, review
 from ..services.errors import Conflict, Invalid, NotFound
+from .answer_forms import feedback_view, prompt_of, read_response
 from .clock import now
 from .nav import add_nav
-from .practice import response_from_form
 
 bp = Blueprint("daily", __name__, url_prefix="/daily")
 add_nav("daily.today", "每日一练", order=18)
@@ -50,8 +49,9 @@ def today():
     if position is None:
         return render_template("daily/done.html", state=state, cap=daily_rules.DAILY_CAP)
     item = _question(row.question_ids[position])
-    return render_template("daily/question.html", item=item, position=position, total=len(row.question_ids),
-                           action=url_for(".answer"), title="每日一练", blanks=practice.blanks_of(item.version), options=_options(item))
+    return render_template("daily/question.html", prompt=prompt_of(item.version), position=position,
+                           progress=f"第 {position + 1} / {len(row.question_ids)} 题", action=url_for(".answer"),
+                           title="每日一练")
 
 
 @bp.route("/answer", methods=["POST"])
@@ -64,9 +64,9 @@ def answer():
     item = _question(row.question_ids[position])
     if item is None:
         return redirect(url_for(".today"))
-    raw = response_from_form(item.version.qtype, request.form, practice.blanks_of(item.version))
     try:
-        result = daily.answer(db.session, current_user, position, raw, moment, _tz())
+        result = daily.answer(db.session, current_user, position, read_response(item.version, request.form), moment,
+                              _tz())
     except (Conflict, Invalid) as exc:
         db.session.rollback()
         flash(str(exc), "warning")
@@ -83,9 +83,9 @@ def review_next():
         if item is not None:
             due_today = review.due_count(db.session, current_user.id,
                                          daily_rules.day_end(daily_rules.local_day(moment, _tz()), _tz()))
-            return render_template("daily/question.html", item=item, position=0, total=due_today,
-                                   action=url_for(".review_answer", question_id=question_id), title="错题复习",
-                                   blanks=practice.blanks_of(item.version), options=_options(item))
+            return render_template("daily/question.html", prompt=prompt_of(item.version), position=0,
+                                   progress=f"今日待复习 {due_today} 题", title="错题复习",
+                                   action=url_for(".review_answer", question_id=question_id))
     return render_template("daily/empty.html", message="现在没有需要复习的错题。", review=True)
 
 
@@ -95,9 +95,9 @@ def review_answer(question_id: int):
     item = _question(question_id)
     if item is None:
         return redirect(url_for(".review_next"))
-    raw = response_from_form(item.version.qtype, request.form, practice.blanks_of(item.version))
     try:
-        result = practice.answer(db.session, current_user, question_id, raw, moment)
+        result = practice.answer(db.session, current_user, question_id, read_response(item.version, request.form),
+                                 moment)
     except Invalid as exc:
         db.session.rollback()
         flash(str(exc), "warning")
@@ -107,13 +107,6 @@ def review_answer(question_id: int):
     return _feedback(result, url_for(".review_next"), "错题复习", next_due=card.due_at)
 
 
-def _options(item) -> list[tuple[str, str]]:
-    return [(option["key"], option["text"]) for option in item.version.options or []]
-
-
 def _feedback(result, next_url: str, title: str, next_due=None):
-    version = result.version
-    return render_template(
-        "daily/feedback.html", result=result, version=version, next_url=next_url, title=title, next_due=next_due,
-        your_answer=describe_response(version.qtype, result.answer.response, version.options),
-        key=describe_key(version.qtype, version.answer, version.options))
+    return render_template("daily/feedback.html", fb=feedback_view(db.session, result), next_url=next_url,
+                           title=title, next_due=next_due)

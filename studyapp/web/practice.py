@@ -13,12 +13,11 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from ..domain.answer_text import describe_key, describe_response
 from ..extensions import db
 from ..services import practice, wrong_book
 from ..services.errors import Invalid, NotFound
+from .answer_forms import feedback_view, prompt_of, read_response
 from .clock import now
-from .links import article_url
 from .nav import add_card, add_nav
 
 bp = Blueprint("practice", __name__, url_prefix="/practice")
@@ -118,8 +117,8 @@ def run():
         return redirect(url_for(".run", s=_advance(data, None)))
     error = None
     if request.method == "POST":
-        raw = response_from_form(item.version.qtype, request.form, practice.blanks_of(item.version))
         try:
+            raw = read_response(item.version, request.form)
             result = practice.answer(db.session, current_user, item.question.id, raw, now())
         except Invalid as exc:
             db.session.rollback()
@@ -127,23 +126,9 @@ def run():
         else:
             db.session.commit()
             return redirect(url_for(".feedback", s=_advance(data, result.answer.correct), a=result.answer.id))
-    page = render_template("practice/question.html", item=item, data=data, token=token, error=error,
-                           blanks=practice.blanks_of(item.version))
+    page = render_template("practice/question.html", prompt=prompt_of(item.version), data=data, token=token,
+                           error=error)
     return page, 422 if error else 200
-
-
-def response_from_form(qtype: str, form, blanks: int):
-    """A plain form's fields as the canonical response shape (checked by the grader afterwards)."""
-    if qtype == "single":
-        return form.get("answer") or None
-    if qtype == "multiple":
-        return form.getlist("answer")
-    if qtype == "true_false":
-        return {"true": True, "false": False}.get(form.get("answer", ""))
-    if qtype == "fill_blank":
-        values = form.getlist("blank")
-        return values if len(values) == blanks else [""] * blanks
-    return None
 
 
 @bp.route("/feedback")
@@ -153,11 +138,5 @@ def feedback():
         result = practice.feedback(db.session, current_user, request.args.get("a", type=int) or 0)
     except NotFound:
         abort(404)
-    version = result.version
-    article = practice.article_of(db.session, version, result.module)
-    return render_template(
-        "practice/feedback.html", result=result, version=version, data=data, token=request.args.get("s"),
-        your_answer=describe_response(version.qtype, result.answer.response, version.options),
-        key=describe_key(version.qtype, version.answer, version.options), article=article,
-        article_link=article_url(result.module.slug, version.chapter_number, version.article_number),
-    )
+    return render_template("practice/feedback.html", fb=feedback_view(db.session, result), data=data,
+                           token=request.args.get("s"))

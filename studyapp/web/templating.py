@@ -1,4 +1,4 @@
-"""Template filters and globals: local time display, role labels."""
+"""Template filters and globals: local time display, question type labels, navigation."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -18,8 +18,10 @@ def init_app(app: Flask) -> None:
     from flask_login import current_user
 
     from . import nav
+    from .answer_forms import type_label
 
     app.add_template_filter(local, "local")
+    app.add_template_filter(type_label, "qtype_label")
 
     @app.context_processor
     def _navigation():

@@ -2,7 +2,7 @@
 import pytest
 
 from studyapp.domain.grading import (
-    PARTIAL, InvalidResponse, check_response, grade, normalize_text,
+    PARTIAL, InvalidResponse, blank_count, check_response, grade, normalize_text,
 )
 
 
@@ -55,3 +55,8 @@ def test_check_response_shapes():
                        ("true_false", "true"), ("fill_blank", ["only one"])]:
         with pytest.raises(InvalidResponse):
             check_response(qtype, bad, keys, 2)
+
+
+def test_blank_count_is_one_per_accepted_answers_list():
+    assert blank_count("fill_blank", [["三", "3"], ["季度"]]) == 2
+    assert blank_count("multiple", ["A", "C"]) == 0 and blank_count("true_false", True) == 0

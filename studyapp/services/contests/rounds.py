@@ -125,7 +125,7 @@ def state(session: Session, user: User, round_id: int, now: datetime) -> RoundSt
     remaining = max(0, round((pending.deadline - now).total_seconds() * 1000))
     view = QuestionView(pending.position, len(round_.questions), version.qtype, version.stem_html,
                         [(o["key"], o["text"]) for o in version.options or []],
-                        len(version.answer) if version.qtype == "fill_blank" else 0, pending.deadline, remaining)
+                        grading.blank_count(version.qtype, version.answer), pending.deadline, remaining)
     return RoundState(round_, contest, view)
 
 
@@ -150,7 +150,7 @@ def answer(session: Session, user: User, round_id: int, position: int, raw_respo
     version = session.get(QuestionVersion, item.question_version_id)
     try:
         response = grading.check_response(version.qtype, raw_response, [o["key"] for o in version.options or []],
-                                          len(version.answer) if version.qtype == "fill_blank" else 0)
+                                          grading.blank_count(version.qtype, version.answer))
     except grading.InvalidResponse as exc:
         raise Invalid(str(exc)) from None
     in_time = rules.accepts(item.shown_at, contest.seconds_per_question, contest.latency_allowance_seconds, now)
