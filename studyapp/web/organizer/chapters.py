@@ -8,11 +8,12 @@ from markupsafe import Markup
 from ...domain.rendering import render_chapter, render_markdown
 from ...extensions import db
 from ...services import chapters as chapter_service
-from ...services.errors import NotFound, ServiceError
+from ...services.errors import NotFound
 from ...services.publishing import can_edit
 from ..clock import now
 from ..guards import managed_units
 from ..localtime import to_input
+from ..outcome import committing
 from . import bp
 from .content import editable, readable
 from .content_forms import ChapterForm
@@ -53,14 +54,9 @@ def _edit(module, chapter, form: ChapterForm):
             number=form.number.data, title=form.title.data, body_md=form.body_md.data or "",
             publish_at=form.publish_at.utc, lead_note_md=form.lead_note_md.data or "",
             lead_note_author=form.lead_note_author.data or "")
-        try:
+        with committing("已保存，并存为一个新版本。") as done:
             saved = chapter_service.save_chapter(db.session, current_user, module, chapter, data, now())
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(str(exc), "danger")
-        else:
-            db.session.commit()
-            flash("已保存，并存为一个新版本。", "success")
+        if done:
             return redirect(url_for(".edit_chapter", module_id=module.id, chapter_id=saved.id))
     # body_html was sanitized by nh3 (domain.rendering.sanitize) when the chapter was saved.
     preview = Markup(chapter.body_html) if chapter is not None else ""  # nosec B704

@@ -6,10 +6,11 @@ from flask_login import current_user
 
 from ...extensions import db
 from ...services import publishing
-from ...services.errors import NotFound, ServiceError
+from ...services.errors import NotFound
 from ..clock import now
 from ..guards import managed_units
 from ..nav import add_card, add_nav
+from ..outcome import committing
 from . import bp
 from .content_forms import ModuleForm, PublishForm
 
@@ -44,16 +45,11 @@ def modules():
 def new_module():
     form = ModuleForm()
     if form.validate_on_submit():
-        try:
+        with committing("专题已创建（草稿）。请添加章节，完成后发布。") as done:
             module = publishing.create_module(db.session, current_user, managed_units(), title=form.title.data,
                                               summary=form.summary.data, order=form.order.data or 0,
                                               audience=form.audience.data, now=now())
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(str(exc), "danger")
-        else:
-            db.session.commit()
-            flash("专题已创建（草稿）。请添加章节，完成后发布。", "success")
+        if done:
             return redirect(url_for(".module", module_id=module.id))
     return render_template("organizer/content/module_new.html", form=form)
 
@@ -64,16 +60,11 @@ def module(module_id: int):
     can_edit = publishing.can_edit(current_user, found, managed_units())
     form = ModuleForm(obj=found)
     if can_edit and form.validate_on_submit():
-        try:
+        with committing("专题信息已保存。") as done:
             publishing.update_module(db.session, current_user, found, title=form.title.data,
                                      summary=form.summary.data, order=form.order.data or 0,
                                      audience=form.audience.data, now=now())
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(str(exc), "danger")
-        else:
-            db.session.commit()
-            flash("专题信息已保存。", "success")
+        if done:
             return redirect(url_for(".module", module_id=found.id))
     publish_form = _publish_form(found)
     return render_template("organizer/content/module.html", module=found, form=form, can_edit=can_edit,
@@ -87,14 +78,8 @@ def publish(module_id: int):
     if not form.validate_on_submit():
         flash("；".join(form.units.errors) or "请选择发布范围", "danger")
         return redirect(url_for(".module", module_id=found.id))
-    try:
+    with committing("专题已发布。"):
         publishing.publish(db.session, current_user, managed_units(), found, set(form.units.data), now())
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-    else:
-        db.session.commit()
-        flash("专题已发布。", "success")
     return redirect(url_for(".module", module_id=found.id))
 
 

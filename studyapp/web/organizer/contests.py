@@ -21,12 +21,13 @@ from ...models import Module
 from ...models.contests import ContestRound
 from ...services import contests
 from ...services.contests.definitions import chapter_titles
-from ...services.errors import Invalid, NotFound, ServiceError
+from ...services.errors import Invalid, NotFound
 from ...services.publishing import audience_choices
 from ..clock import now
 from ..downloads import table_response
 from ..guards import managed_units
 from ..nav import add_card, add_nav
+from ..outcome import committing
 from . import bp
 from .content_forms import LocalDateTimeField, MultiCheckboxField
 
@@ -129,14 +130,8 @@ def contest_disqualify(contest_id: int, round_id: int):
 
 def _review(contest_id: int, round_id: int, action, done: str):
     contest = _managed(contest_id)
-    try:
+    with committing(done, failure_category="warning"):
         action(db.session, contest, round_id, now())
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "warning")
-    else:
-        db.session.commit()
-        flash(done, "success")
     return redirect(url_for(".contest_monitor", contest_id=contest.id))
 
 

@@ -9,12 +9,13 @@ from wtforms.validators import DataRequired, Length
 
 from ...extensions import db
 from ...services import group_study
-from ...services.errors import NotFound, ServiceError
+from ...services.errors import NotFound
 from ...services.publishing import audience_choices
 from ..downloads import table_response
 from ..guards import managed_units
 from ..localtime import to_input
 from ..nav import add_card, add_nav
+from ..outcome import committing
 from ..templating import local
 from . import bp
 from .content_forms import LocalDateTimeField, MultiCheckboxField
@@ -81,14 +82,9 @@ def _save(study, form: SessionForm):
         data = group_study.SessionInput(
             title=form.title.data, starts_at=form.starts_at.utc, ends_at=form.ends_at.utc, place=form.place.data,
             note=form.note.data, unit_ids=set(form.units.data or ()), chapter_ids=set(form.chapters.data or ()))
-        try:
+        with committing("集中学习已保存。") as done:
             saved = group_study.save_session(db.session, current_user, managed_units(), study, data)
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(str(exc), "danger")
-        else:
-            db.session.commit()
-            flash("集中学习已保存。", "success")
+        if done:
             return redirect(url_for(".session_detail", session_id=saved.id))
     return render_template("organizer/group_study/form.html", form=form, study=study)
 
