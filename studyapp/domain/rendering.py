@@ -7,6 +7,8 @@ stable when other articles are added or removed.
 """
 from __future__ import annotations
 
+import html
+
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -74,6 +76,11 @@ def _markdown() -> markdown.Markdown:
         },
         output_format="html",
     )
+
+
+def plain_text(html_text: str) -> str:
+    """Rendered HTML as one line of plain text (for spreadsheets): tags dropped, entities decoded."""
+    return " ".join(html.unescape(nh3.clean(html_text, tags=set())).split())
 
 
 def render_markdown(md: str) -> str:

@@ -78,3 +78,10 @@ def test_script_event_handlers_and_javascript_urls_are_stripped():
         for bad in ("<script", "alert", "onerror", "onclick", "javascript:", "<style", "style="):
             assert bad not in lowered, (bad, html)
         assert "红" in html
+
+
+def test_plain_text_for_spreadsheets():
+    from studyapp.domain.rendering import plain_text
+
+    assert plain_text("<p>党员大会<strong>每季度</strong>召开&amp;表决</p>\n<p>第二段</p>") == "党员大会每季度召开&表决 第二段"
+    assert plain_text("<script>alert(1)</script>题干") == "题干"

@@ -28,7 +28,7 @@ EXPORTS = {
     "organizer.contest_export", "organizer.session_export", "organizer.completion",
     "organizer.report_scores", "organizer.report_chase", "organizer.report_distribution",
     "organizer.report_sitting", "organizer.report_items", "organizer.report_articles",
-    "organizer.report_transcript", "organizer.report_regrade",
+    "organizer.report_transcript", "organizer.report_regrade", "organizer.report_member",
 }
 #: Exports that show a name or title we poisoned, so a payload must be in them (the others hold
 #: templates, counts and ids, or standings the world has none of; they are still checked cell by cell).

@@ -164,6 +164,12 @@ def test_member_detail_shows_answers_after_submission(client, auth, organizer_a,
     first = record.submitted[0]
     assert f"{first['score']} / 100.0" in html
     assert "答案：B. 选项B内容" in html
+    answers = list(read_xlsx(client.get(
+        f"/manage/reports/sittings/{cohort.sitting.id}/members/{record.user.id}?format=xlsx"
+    )).iter_rows(min_row=2, values_only=True))
+    first_attempt = [row for row in answers if row[0] == 1]
+    assert len(first_attempt) == len(cohort.questions)
+    assert sum(row[8] or 0 for row in first_attempt) == first["score"]  # the points awarded add up to the score
     transcript = client.get(f"/manage/reports/members/{record.user.id}").get_data(as_text=True)
     assert cohort.exam.title in transcript and cohort.sitting.title in transcript
     rows = list(read_xlsx(client.get(f"/manage/reports/members/{record.user.id}?format=xlsx"))

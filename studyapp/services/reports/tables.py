@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ...domain import item_analysis as ia
+from ...domain.rendering import plain_text
 from ...models.questions import TYPE_LABELS
 from .items import ArticleRow, ItemReport
 from .members import Transcript
@@ -71,6 +72,19 @@ def transcript_table(sheet: Transcript, localize: Callable) -> tuple[list[str], 
                          None if attempt.passed is None else ("是" if attempt.passed else "否"),
                          "是" if attempt.id == record.counting_id else "", localize(attempt.started_at)])
     return ["考试", "场次", "第几次", "状态", "成绩", "满分", "是否通过", "计入成绩", "开始时间"], rows
+
+
+def answers_table(details: list, localize: Callable) -> tuple[list[str], list[list]]:
+    """A member's answers in one sitting, attempt by attempt (submitted attempts only have answers)."""
+    rows = []
+    for detail in details:
+        attempt = detail.attempt
+        for line in detail.answers:
+            rows.append([attempt.number, localize(attempt.submitted_at) if attempt.submitted_at else None,
+                         line.position, TYPE_LABELS.get(line.qtype, line.qtype), plain_text(line.stem_html),
+                         line.response, line.key, None if line.correct is None else ("是" if line.correct else "否"),
+                         line.awarded, line.points])
+    return ["第几次", "交卷时间", "题号", "题型", "题干", "作答", "答案", "是否正确", "得分", "分值"], rows
 
 
 def study_table(sheet: Transcript, localize: Callable) -> tuple[list[str], list[list]]:

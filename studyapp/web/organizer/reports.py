@@ -142,6 +142,10 @@ def report_member(sitting_id: int, user_id: int):
     sitting = found(reports.reportable_sitting, sitting_id)
     person = found(reports.reportable_member, user_id)
     details = member_reports.sitting_attempts(db.session, sitting, person)
+    fmt = export_format()
+    if fmt:
+        headers, rows = tables.answers_table(details, localizer())
+        return table_response(fmt, f"答题详情-{person.name}-{sitting.title}", headers, rows, sheet_title="答题详情")
     return render_template("organizer/reports/member.html", sitting=sitting, person=person, details=details)
 
 
