@@ -11,6 +11,8 @@ exception fails the test. Screenshots go to test-artifacts/e2e/ for a person to 
 """
 from __future__ import annotations
 
+import contextlib
+
 import csv
 import os
 import socket
@@ -92,13 +94,9 @@ def _seed(env: dict, workdir: Path) -> dict:
     return {"username": NEW_MEMBER["党员编号"], "code": code}
 
 
-@pytest.fixture(scope="session")
-def live_server(e2e_database, tmp_path_factory):
-    """Base URL of gunicorn serving the app over the seeded database; stopped at the end."""
-    workdir = tmp_path_factory.mktemp("e2e-server")
-    env = {**os.environ, "STUDYAPP_DATABASE_URL": e2e_database, "STUDYAPP_SECRET_KEY": "e2e-" + uuid.uuid4().hex,
-           "STUDYAPP_LOGIN_RATE_LIMIT": "1000 per minute", "PYTHONUNBUFFERED": "1"}
-    seeded = _seed(env, workdir)
+@contextlib.contextmanager
+def gunicorn(env: dict, workdir: Path):
+    """gunicorn (2 gthread workers) on a free loopback port over env's database; yields its base URL, always stops it."""
     port = _free_port()
     log = (workdir / "gunicorn.log").open("w")
     server = subprocess.Popen(
@@ -106,26 +104,38 @@ def live_server(e2e_database, tmp_path_factory):
          "--graceful-timeout", "2", "studyapp:create_app()"],
         env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if server.poll() is not None or time.monotonic() > deadline:
-            server.kill()
-            pytest.fail("the live server did not start:\n" + (workdir / "gunicorn.log").read_text()[-4000:])
-        time.sleep(0.2)
-    yield type("LiveServer", (), {"url": base, "new_member": seeded, "log": workdir / "gunicorn.log"})()
-    server.terminate()
     try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
-    log.close()
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("the live server did not start:\n" + (workdir / "gunicorn.log").read_text()[-4000:])
+            time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(e2e_database, tmp_path_factory):
+    """Base URL of gunicorn serving the app over the seeded database; stopped at the end."""
+    workdir = tmp_path_factory.mktemp("e2e-server")
+    env = {**os.environ, "STUDYAPP_DATABASE_URL": e2e_database, "STUDYAPP_SECRET_KEY": "e2e-" + uuid.uuid4().hex,
+           "STUDYAPP_LOGIN_RATE_LIMIT": "1000 per minute", "PYTHONUNBUFFERED": "1"}
+    seeded = _seed(env, workdir)
+    with gunicorn(env, workdir) as base:
+        yield type("LiveServer", (), {"url": base, "new_member": seeded, "log": workdir / "gunicorn.log"})()
 
 
 @pytest.fixture(scope="session")

@@ -15,15 +15,13 @@ import re
 import subprocess
 import sys
 import threading
-import time
-import urllib.request
 import uuid
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.e2e.conftest import (CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, DESKTOP, ROOT, _free_port,  # noqa: F401
-                                _seed, e2e_database)
+from tests.e2e.conftest import (CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, DESKTOP, ROOT, _seed,  # noqa: F401
+                                e2e_database, gunicorn)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -127,32 +125,8 @@ def poisoned_server(e2e_database, tmp_path_factory):  # noqa: F811
     _seed(env, workdir)
     subprocess.run([sys.executable, "-c", "from tests.security.test_xss_browser import _poison; _poison()"],
                    env=env, check=True, cwd=ROOT)
-    port = _free_port()
-    log = (workdir / "gunicorn.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-k", "gthread", "--threads", "4", "-b", f"127.0.0.1:{port}",
-         "--graceful-timeout", "2", "studyapp:create_app()"], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if server.poll() is not None or time.monotonic() > deadline:
-            server.kill()
-            pytest.fail("the live server did not start:\n" + (workdir / "gunicorn.log").read_text()[-4000:])
-        time.sleep(0.2)
-    yield base
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
-    log.close()
+    with gunicorn(env, workdir) as base:
+        yield base
 
 
 class Visit:
