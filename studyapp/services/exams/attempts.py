@@ -142,7 +142,7 @@ def paper_view(session: Session, attempt: Attempt) -> tuple[list[QuestionView], 
         views.append(QuestionView(
             item.question_id, item.position, version.qtype, version.stem_html,
             [(key, texts.get(key, "")) for key in item.option_order],
-            len(version.answer) if version.qtype == "fill_blank" else 0, item.points,
+            grading.blank_count(version.qtype, version.answer), item.points,
         ))
     saved = {
         a.question_id: a.response
@@ -183,7 +183,7 @@ def save_answer(
     ).first()
     if item is None:
         raise NotFound("本试卷中没有这道题")
-    blanks = len(item.answer) if item.qtype == "fill_blank" else 0
+    blanks = grading.blank_count(item.qtype, item.answer)
     try:
         response = grading.check_response(item.qtype, raw_response, list(item.option_order), blanks)
     except grading.InvalidResponse as exc:
