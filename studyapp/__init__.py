@@ -29,6 +29,10 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     bootstrap.init_app(app)
     limiter.init_app(app)
+    # Only decorated routes are limited (default_limits=[]), and the decorator checks them itself; the
+    # extension's before_request hook would re-evaluate an empty set of limits on every request.
+    hooks = app.before_request_funcs.get(None, [])
+    hooks[:] = [hook for hook in hooks if hook != limiter._check_request_limit]
 
     from . import models  # noqa: F401  (registers tables)
     from .database import configure_engine

@@ -5,6 +5,7 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from . import errors, hooks, templating
+from .sessions import SlidingSessionInterface
 
 
 class BoundedIntConverter(IntegerConverter):
@@ -20,6 +21,7 @@ def register_web(app: Flask) -> None:
     from .main import bp as main_bp
 
     app.url_map.converters["int"] = BoundedIntConverter
+    app.session_interface = SlidingSessionInterface()
     hooks.init_app(app)
     templating.init_app(app)
     errors.init_app(app)

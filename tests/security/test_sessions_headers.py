@@ -91,6 +91,21 @@ def test_a_copied_cookie_is_dead_after_logout(app, member_a):
     assert _logged_out(thief)
 
 
+def test_session_cookie_slides_without_being_re_signed_on_every_response(client, auth, member_a, monkeypatch):
+    from datetime import datetime, timedelta, timezone
+
+    from studyapp.web import sessions
+
+    auth.login(member_a)
+    client.get("/study/me")  # shows (and so removes) the login's flash message: a real change
+    response = client.get("/study/me")
+    assert response.status_code == 200 and "Set-Cookie" not in response.headers
+    later = datetime.now(timezone.utc) + sessions.REFRESH_AFTER + timedelta(seconds=1)
+    monkeypatch.setattr(sessions, "_now", lambda: later)
+    response = client.get("/study/me")
+    assert response.status_code == 200 and response.headers["Set-Cookie"].startswith("session=")
+
+
 def test_cookie_flags(client, auth, member_a):
     response = auth.login(member_a)
     cookie = response.headers["Set-Cookie"]
