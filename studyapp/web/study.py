@@ -50,12 +50,10 @@ def module(slug):
 
 @bp.route("/<slug>/<int:number>")
 def chapter(slug, number):
-    at = now()
-    found = _or_404(study.get_visible_chapter, slug, number, at)
-    siblings = study.visible_chapters(db.session, current_user, found.module, at)
-    previous, following = study.neighbours(siblings, found)
-    return render_template("study/chapter.html", chapter=found, module=found.module, previous=previous,
-                           following=following, progress=study.get_progress(db.session, current_user, found),
+    page = _or_404(study.chapter_page, slug, number, now())
+    found = page.chapter
+    return render_template("study/chapter.html", chapter=found, module=found.module, previous=page.previous,
+                           following=page.following, progress=page.progress,
                            # Stored HTML was sanitized by nh3 (domain.rendering.sanitize) when rendered.
                            body=Markup(found.body_html), toc=Markup(found.toc_html),  # nosec B704
                            lead_note=Markup(found.lead_note_html or ""))  # nosec B704
