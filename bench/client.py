@@ -14,6 +14,9 @@ from pathlib import Path
 
 import requests
 
+#: Every simulated browser says the same, and wrk replays send it too (bench/lua/replay.lua): Flask-Login
+#: marks a session as used from another device when the User-Agent changes, which rewrites its cookie.
+USER_AGENT = "studyapp-bench"
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 QUESTION = re.compile(r'data-qid="(\d+)"\s+data-qtype="(\w+)"(.*?)</fieldset>', re.S)
@@ -73,6 +76,7 @@ def login_storm(base: str, usernames: list[str], password: str, concurrency: int
     """Log members in concurrently; returns their sessions (with a fresh CSRF token) and the storm's figures."""
     def one(username: str) -> tuple[requests.Session, float]:
         http = requests.Session()
+        http.headers["User-Agent"] = USER_AGENT
         return http, login(http, base, username, password)
 
     def token(pair: tuple[str, tuple[requests.Session, float]]) -> tuple[Member, float]:

@@ -62,7 +62,9 @@ request = function()
     wrk.thread:stop()
     item = {"GET", "/static/css/app.css", "", "", ""}
   end
-  local headers = {["Cookie"] = item[3], ["X-CSRFToken"] = item[4], ["Accept"] = "application/json"}
+  -- The User-Agent of the login (bench/client.py): another one would make every request rewrite the cookie.
+  local headers = {["Cookie"] = item[3], ["X-CSRFToken"] = item[4], ["Accept"] = "application/json",
+                   ["User-Agent"] = "studyapp-bench"}
   local body = nil
   if item[5] ~= "" then
     body = item[5]:gsub("%%SEQ%%", tostring(seq_base + counter * 64 + tid + 1))
