@@ -8,10 +8,11 @@ The clock is always a parameter.
 """
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
 from fsrs import Card, Rating, Scheduler
-from sqlalchemy import and_, func, insert, or_, select
+from sqlalchemy import and_, bindparam, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import Question
@@ -41,13 +42,7 @@ def _new(user_id: int, question_id: int, at: datetime) -> ReviewCard:
 
 def sync(session: Session, user_id: int) -> int:
     """Schedule every open book entry with no card yet, and re-rate cards missed again since; returns how many."""
-    rows = session.execute(
-        select(WrongAnswer.question_id, WrongAnswer.last_wrong_at, ReviewCard)
-        .outerjoin(ReviewCard, and_(ReviewCard.user_id == WrongAnswer.user_id,
-                                    ReviewCard.question_id == WrongAnswer.question_id))
-        .where(WrongAnswer.user_id == user_id,
-               or_(and_(ReviewCard.id.is_(None), WrongAnswer.resolved_at.is_(None)),
-                   WrongAnswer.last_wrong_at > ReviewCard.last_event_at))).all()
+    rows = session.execute(_unscheduled_statement(), {"user_id": user_id}).all()
     fresh = []
     for question_id, missed_at, card in rows:
         if card is None:
@@ -59,6 +54,17 @@ def sync(session: Session, user_id: int) -> int:
         session.execute(insert(ReviewCard), fresh)
     session.flush()
     return len(rows)
+
+
+@functools.cache
+def _unscheduled_statement():
+    # Built once: it runs inside every graded exam with a miss.
+    return (select(WrongAnswer.question_id, WrongAnswer.last_wrong_at, ReviewCard)
+            .outerjoin(ReviewCard, and_(ReviewCard.user_id == WrongAnswer.user_id,
+                                        ReviewCard.question_id == WrongAnswer.question_id))
+            .where(WrongAnswer.user_id == bindparam("user_id"),
+                   or_(and_(ReviewCard.id.is_(None), WrongAnswer.resolved_at.is_(None)),
+                       WrongAnswer.last_wrong_at > ReviewCard.last_event_at)))
 
 
 def _first_miss(user_id: int, question_id: int, at: datetime) -> dict:

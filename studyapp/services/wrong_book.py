@@ -10,6 +10,7 @@ answer of the same member at the same moment cannot lose a count or trip the uni
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable, Sequence
@@ -60,18 +61,7 @@ def _record_misses(session, misses: list[dict], now, source) -> None:
     trip, not one statement built and sent per miss. Same per-row semantics as a loop of upserts."""
     if not misses:
         return
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table = WrongAnswer.__table__
-    stmt = insert(table)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[table.c.user_id, table.c.question_id],
-        set_=dict(
-            wrong_count=table.c.wrong_count + 1, last_version_id=stmt.excluded.last_version_id,
-            last_response=stmt.excluded.last_response, last_wrong_at=stmt.excluded.last_wrong_at,
-            last_source=stmt.excluded.last_source, correct_streak=0, resolved_at=None,
-        ),
-    )
+    stmt = _miss_upsert(session.get_bind().dialect.name)
     fixed = dict(wrong_count=1, first_wrong_at=now, last_wrong_at=now, last_source=source, correct_streak=0,
                  resolved_at=None)
     # A batch never names a question twice (a multi-row INSERT could not update the same row twice).
@@ -86,6 +76,21 @@ def _record_misses(session, misses: list[dict], now, source) -> None:
     connection = session.connection()
     for batch in batches:
         connection.execute(stmt, batch)
+
+
+@functools.cache
+def _miss_upsert(dialect: str):
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = WrongAnswer.__table__
+    stmt = insert(table)
+    return stmt.on_conflict_do_update(
+        index_elements=[table.c.user_id, table.c.question_id],
+        set_=dict(
+            wrong_count=table.c.wrong_count + 1, last_version_id=stmt.excluded.last_version_id,
+            last_response=stmt.excluded.last_response, last_wrong_at=stmt.excluded.last_wrong_at,
+            last_source=stmt.excluded.last_source, correct_streak=0, resolved_at=None,
+        ),
+    )
 
 
 def _record_hit(session, user_id, question_id, now) -> None:

@@ -66,6 +66,20 @@ def test_seed_reproduces_the_drawn_paper(db, make_module, make_question, make_ex
     assert attempt.max_score == 10
 
 
+def test_a_draw_after_an_unseen_version_is_edited_uses_its_new_options(db, exam_bank, make_exam, branch_a):
+    # Drawing remembers option keys by version and content checksum; an edit in place (allowed while no
+    # one has seen the version) changes the checksum, so the next draw must see the new options.
+    module, questions = exam_bank
+    exam = make_exam(module, branch_a, rules=[dict(count=1, points=1, qtype="single")], shuffle_options=True)
+    assert sorted(draw_paper(db.session, exam, random.Random(1)).items[0].option_order) == ["A", "B", "C", "D"]
+    version = questions["single"].current
+    version.options = [{"key": k, "text": f"新{k}"} for k in ("A", "B", "C", "D", "E")]
+    version.checksum = "edited-in-place"
+    db.session.commit()
+    drawn = draw_paper(db.session, exam, random.Random(1)).items[0].option_order
+    assert sorted(drawn) == ["A", "B", "C", "D", "E"]
+
+
 @pytest.mark.parametrize("policy, qtype, answer, awarded, correct", [
     ("all_or_nothing", "single", "B", 10, True),
     ("all_or_nothing", "single", "A", 0, False),

@@ -1,12 +1,13 @@
 """A member's attempts: see open sittings, start, save answers, submit. The server decides all timing."""
 from __future__ import annotations
 
+import functools
 import random
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
@@ -176,11 +177,7 @@ def save_answer(
     attempt = attempt_for_member(session, user, attempt_id, lock=True)
     _refuse_if_closed(session, attempt, now)
     # The question and its version in one round trip (autosave is the busiest request of a sitting).
-    item = session.execute(
-        select(AttemptQuestion.option_order, QuestionVersion.qtype, QuestionVersion.answer)
-        .join(QuestionVersion, QuestionVersion.id == AttemptQuestion.question_version_id)
-        .where(AttemptQuestion.attempt_id == attempt.id, AttemptQuestion.question_id == question_id)
-    ).first()
+    item = session.execute(_paper_item_statement(), {"attempt_id": attempt.id, "question_id": question_id}).first()
     if item is None:
         raise NotFound("本试卷中没有这道题")
     blanks = grading.blank_count(item.qtype, item.answer)
@@ -198,6 +195,14 @@ def save_answer(
         Answer.attempt_id == attempt.id, Answer.question_id == question_id
     ))
     return SaveResult(False, current)
+
+
+@functools.cache
+def _paper_item_statement():
+    return (select(AttemptQuestion.option_order, QuestionVersion.qtype, QuestionVersion.answer)
+            .join(QuestionVersion, QuestionVersion.id == AttemptQuestion.question_version_id)
+            .where(AttemptQuestion.attempt_id == bindparam("attempt_id"),
+                   AttemptQuestion.question_id == bindparam("question_id")))
 
 
 _UPSERTS: dict = {}

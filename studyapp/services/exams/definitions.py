@@ -1,11 +1,12 @@
 """Exam definitions: create and update an exam (blueprint rules or a fixed list), preview a drawn paper."""
 from __future__ import annotations
 
+import functools
 import random
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from ...domain import paper as paper_rules
@@ -167,37 +168,60 @@ def rule_label(rule: ExamRule) -> str:
     return " ".join(parts) or "不限"
 
 
+#: Option keys of question versions by (version id, content checksum). A version's content only changes
+#: together with its checksum, so an entry is never stale, in any worker; drawing a paper then decodes no
+#: option lists (decoding all 244 of the bank's cost more than the rest of the draw). Bounded: cleared when full.
+_OPTION_KEYS: dict[tuple[int, str], tuple[str, ...]] = {}
+_OPTION_KEYS_LIMIT = 50_000
+
+
+@functools.cache
+def _bank_statement():
+    return (select(Question.id, QuestionVersion.id.label("version_id"), QuestionVersion.checksum,
+                   QuestionVersion.qtype, QuestionVersion.chapter_number, QuestionVersion.article_number,
+                   QuestionVersion.difficulty)
+            .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
+            .where(Question.module_id == bindparam("module_id"), Question.status == "active"))
+
+
+def _option_keys(session: Session, rows) -> dict[tuple[int, str], tuple[str, ...]]:
+    missing = [row.version_id for row in rows if (row.version_id, row.checksum) not in _OPTION_KEYS]
+    if missing:
+        if len(_OPTION_KEYS) + len(missing) > _OPTION_KEYS_LIMIT:
+            _OPTION_KEYS.clear()
+        for version_id, checksum, options in session.execute(
+            select(QuestionVersion.id, QuestionVersion.checksum, QuestionVersion.options)
+            .where(QuestionVersion.id.in_(missing))
+        ):
+            _OPTION_KEYS[(version_id, checksum)] = tuple(o["key"] for o in (options or []))
+    return _OPTION_KEYS
+
+
 def _candidates(session: Session, exam: Exam) -> tuple[list[paper_rules.Rule], dict[int, list[paper_rules.Candidate]]]:
     """Active questions (current versions) matching each rule, or the fixed list's questions."""
-    base = (
-        select(Question.id, QuestionVersion.qtype, QuestionVersion.options, QuestionVersion.chapter_number,
-               QuestionVersion.article_number, QuestionVersion.difficulty)
-        .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
-        .where(Question.module_id == exam.module_id, Question.status == "active")
-    )
+    rows = session.execute(_bank_statement(), {"module_id": exam.module_id}).all()
+    keys = _option_keys(session, rows)
+
+    def candidate(row) -> paper_rules.Candidate:
+        return paper_rules.Candidate(row.id, row.qtype, keys[(row.version_id, row.checksum)])
+
     if exam.mode == "fixed":
-        wanted = {f.question_id: f for f in exam.fixed_questions}
-        rows = {row.id: row for row in session.execute(base.where(Question.id.in_(wanted or {-1})))}
+        by_id = {row.id: row for row in rows}
         rules = [paper_rules.Rule(f.position, 1, f.points, f"第{f.position}题") for f in exam.fixed_questions]
-        cands = {f.position: [_candidate(rows[f.question_id])] if f.question_id in rows else []
+        cands = {f.position: [candidate(by_id[f.question_id])] if f.question_id in by_id else []
                  for f in exam.fixed_questions}
         return rules, cands
-    rows = list(session.execute(base))
     rules, cands = [], {}
     for rule in exam.rules:
         rules.append(paper_rules.Rule(rule.position, rule.count, rule.points, rule_label(rule)))
         cands[rule.position] = [
-            _candidate(row) for row in rows
+            candidate(row) for row in rows
             if (rule.chapter_number is None or row.chapter_number == rule.chapter_number)
             and (rule.article_number is None or row.article_number == rule.article_number)
             and (rule.qtype is None or row.qtype == rule.qtype)
             and (rule.difficulty is None or row.difficulty == rule.difficulty)
         ]
     return rules, cands
-
-
-def _candidate(row) -> paper_rules.Candidate:
-    return paper_rules.Candidate(row.id, row.qtype, tuple(o["key"] for o in (row.options or [])))
 
 
 def draw_paper(session: Session, exam: Exam, rng: random.Random) -> paper_rules.Paper:

@@ -8,6 +8,7 @@ together or not at all.
 """
 from __future__ import annotations
 
+import functools
 import logging
 from datetime import datetime
 
@@ -24,10 +25,14 @@ log = logging.getLogger(__name__)
 
 def lock_attempt(session: Session, attempt_id: int) -> Attempt | None:
     """Load the attempt fresh from the database, row-locked where the backend supports it."""
-    stmt = select(Attempt).where(Attempt.id == attempt_id).execution_options(populate_existing=True)
-    if session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    return session.scalar(stmt)
+    return session.scalar(_lock_statement(session.get_bind().dialect.name == "postgresql"), {"id": attempt_id})
+
+
+@functools.cache
+def _lock_statement(for_update: bool):
+    # Built once: every save and submit runs it, and building it cost more than running it.
+    stmt = select(Attempt).where(Attempt.id == bindparam("id")).execution_options(populate_existing=True)
+    return stmt.with_for_update() if for_update else stmt
 
 
 def close_attempt(session: Session, attempt: Attempt, now: datetime, finalized_by: str) -> bool:
@@ -36,38 +41,26 @@ def close_attempt(session: Session, attempt: Attempt, now: datetime, finalized_b
         return False
     exam = attempt.sitting.exam
     ended = min(now, attempt.deadline)
-    # Plain rows, not ORM objects: grading a 50-question paper is on the hot path of a sitting.
-    saved = dict(session.execute(
-        select(Answer.question_id, Answer.response)
-        .where(Answer.attempt_id == attempt.id, Answer.saved_at <= attempt.deadline)
-    ).all())
-    items = session.execute(
-        select(AttemptQuestion.id, AttemptQuestion.question_id, AttemptQuestion.question_version_id,
-               AttemptQuestion.points, QuestionVersion.qtype, QuestionVersion.answer)
-        .join(QuestionVersion, QuestionVersion.id == AttemptQuestion.question_version_id)
-        .where(AttemptQuestion.attempt_id == attempt.id).order_by(AttemptQuestion.position)
-    ).all()
+    # Plain rows, not ORM objects, from statements built once: grading is on the hot path of a sitting.
+    saved_stmt, items_stmt, close_stmt, outcome_stmt = _grading_statements()
+    saved = dict(session.execute(saved_stmt, {"attempt_id": attempt.id, "deadline": attempt.deadline}).all())
+    items = session.execute(items_stmt, {"attempt_id": attempt.id}).all()
     outcomes = [
         (item, grading.grade(item.qtype, item.answer, saved.get(item.question_id), item.points, exam.multiple_policy))
         for item in items
     ]
     score = scoring.total([o.awarded for _, o in outcomes])
-    changed = session.execute(
-        update(Attempt)
-        .where(Attempt.id == attempt.id, Attempt.status == "in_progress")
-        .values(status="submitted", submitted_at=ended, finalized_by=finalized_by, score=score,
-                passed=scoring.passed(score, attempt.max_score, exam.pass_percent),
-                time_used_seconds=timing.time_used(attempt.started_at, ended, attempt.deadline))
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    changed = session.execute(close_stmt, {
+        "attempt_id": attempt.id, "status": "submitted", "submitted_at": ended, "finalized_by": finalized_by,
+        "score": score, "passed": scoring.passed(score, attempt.max_score, exam.pass_percent),
+        "time_used_seconds": timing.time_used(attempt.started_at, ended, attempt.deadline),
+    }).rowcount
     session.expire(attempt)
     if changed != 1:
         return False
     # All outcomes in one executemany UPDATE (same transaction as the status change).
-    table = AttemptQuestion.__table__
     session.connection().execute(
-        update(table).where(table.c.id == bindparam("item_id"))
-        .values(awarded=bindparam("item_awarded"), correct=bindparam("item_correct")),
+        outcome_stmt,
         [{"item_id": item.id, "item_awarded": o.awarded, "item_correct": o.correct} for item, o in outcomes],
     )
     for obj in list(session.identity_map.values()):  # Core bypassed the identity map: re-read on next use
@@ -80,6 +73,26 @@ def close_attempt(session: Session, attempt: Attempt, now: datetime, finalized_b
     )
     session.flush()
     return True
+
+
+@functools.cache
+def _grading_statements():
+    saved = (select(Answer.question_id, Answer.response)
+             .where(Answer.attempt_id == bindparam("attempt_id"), Answer.saved_at <= bindparam("deadline")))
+    items = (select(AttemptQuestion.id, AttemptQuestion.question_id, AttemptQuestion.question_version_id,
+                    AttemptQuestion.points, QuestionVersion.qtype, QuestionVersion.answer)
+             .join(QuestionVersion, QuestionVersion.id == AttemptQuestion.question_version_id)
+             .where(AttemptQuestion.attempt_id == bindparam("attempt_id")).order_by(AttemptQuestion.position))
+    table = Attempt.__table__
+    # Conditional: of two closers racing, only the one whose UPDATE changes the row writes outcomes.
+    close = (update(table).where(table.c.id == bindparam("attempt_id"), table.c.status == "in_progress")
+             .values(status=bindparam("status"), submitted_at=bindparam("submitted_at"),
+                     finalized_by=bindparam("finalized_by"), score=bindparam("score"), passed=bindparam("passed"),
+                     time_used_seconds=bindparam("time_used_seconds")))
+    items_table = AttemptQuestion.__table__
+    outcome = (update(items_table).where(items_table.c.id == bindparam("item_id"))
+               .values(awarded=bindparam("item_awarded"), correct=bindparam("item_correct")))
+    return saved, items, close, outcome
 
 
 def finalize_if_overdue(session: Session, attempt: Attempt, now: datetime) -> bool:
