@@ -19,8 +19,11 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 PASSWORD = "correct horse battery"
 SCHEMES = {
-    "argon2id m=19MiB t=2 p=1 (app, OWASP minimum)": ("argon2", dict(time_cost=2, memory_cost=19456, parallelism=1)),
+    "argon2id m=19MiB t=2 p=1 (OWASP minimum)": ("argon2", dict(time_cost=2, memory_cost=19456, parallelism=1)),
     "argon2id m=46MiB t=1 p=1 (OWASP alternative)": ("argon2", dict(time_cost=1, memory_cost=47104, parallelism=1)),
+    "argon2id m=12MiB t=3 p=1 (OWASP alternative)": ("argon2", dict(time_cost=3, memory_cost=12288, parallelism=1)),
+    "argon2id m=9MiB t=4 p=1 (app, OWASP equivalent)": ("argon2", dict(time_cost=4, memory_cost=9216, parallelism=1)),
+    "argon2id m=7MiB t=5 p=1 (OWASP alternative)": ("argon2", dict(time_cost=5, memory_cost=7168, parallelism=1)),
     "argon2id m=64MiB t=3 p=4 (argon2-cffi default)": ("argon2", dict(time_cost=3, memory_cost=65536, parallelism=4)),
     "werkzeug scrypt default (old hashes)": ("werkzeug", {}),
 }
