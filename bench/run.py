@@ -2,7 +2,8 @@
 
 Builds a fresh 10,000-member database through the project's own import and services, serves the app
 with gunicorn exactly as README deploys it and the bare-Flask baseline with the same settings, drives
-each scenario with wrk (replayed requests of logged-in members) or locust (the whole sitting), checks
+each scenario with wrk (replayed requests of logged-in members), locust (the whole sitting) or, for
+contest rounds played while wrk reads the leaderboard, writer threads (bench/contest_load.py), checks
 the database afterwards, prints the table and writes bench/results/<backend>-<time>.json.
 Everything listens on 127.0.0.1; every process started here is stopped at the end, also on Ctrl-C.
 """
@@ -25,6 +26,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import contest_load  # noqa: E402
 import harness  # noqa: E402
 from client import Member, login_storm, save_lines, write_requests  # noqa: E402
 from harness import BENCH, ROOT, VENV_BIN, Result, ServerSpec, free_port, serve, wrk  # noqa: E402
@@ -199,6 +201,7 @@ def run_app(args, url: str, info: dict, spec: ServerSpec, results: list[Result],
         results.append(replay(base, "results summary (10k sitting)", summary, args))
 
         results.extend(run_sitting(base, args, info, checks))
+        results.extend(contest_load.run(base, args, url, info, checks, replay))
 
 
 def run_sitting(base: str, args, info: dict, checks: dict) -> list[Result]:
@@ -266,11 +269,13 @@ TARGETS = {
     "exam submit (grade 50)": ("/core/submit", 0.60, "/raw/submit"),
     "exam start (draw 50 of 244)": ("/hello", 0.25, None),
     "results summary (10k sitting)": ("/hello", None, None),
+    "contest board (while rounds submitted)": ("/hello", None, None),
 }
 
 
 def check_database(url: str, checks: dict, results: list[Result]) -> dict:
-    """After the load: one graded attempt per member who submitted, every acknowledged save stored."""
+    """After the load: one graded attempt per member who submitted, every acknowledged save stored,
+    every contest round a writer finished counted once (contest_load.check)."""
     from sqlalchemy import create_engine, text
 
     engine = create_engine(url)
@@ -299,6 +304,9 @@ def check_database(url: str, checks: dict, results: list[Result]) -> dict:
                     and not acks["failed_members"] and report["error_responses"] == 0
                     and checks["started"]["expected"] == checks["started"]["attempts_in_progress"])
     engine.dispose()
+    if "contest" in checks:
+        report["contest"] = contest_load.check(url, checks["contest"])
+        report["ok"] = report["ok"] and report["contest"]["ok"]
     return report
 
 
@@ -329,7 +337,8 @@ def _run(args, meta, spec, results, checks, workdir, backend, stamp) -> int:
         info = json.loads(info_path.read_text())
         meta["build"] = info["timings"]
         print(f"  roster import of {info['timings']['roster_rows']} rows: {info['timings']['roster_import_s']} s; "
-              f"load-content: {info['timings']['load_content_s']} s", flush=True)
+              f"load-content: {info['timings']['load_content_s']} s; contest seed ({info['contest']['rounds']} rounds "
+              f"of {info['contest']['players']} players): {info['timings']['contest_seed_s']} s", flush=True)
         run_app(args, url, info, spec, results, checks)
         meta["database_check"] = check_database(url, checks, results)
         baselines = run_baseline(args, baseline_url, spec)
@@ -348,7 +357,11 @@ def _run(args, meta, spec, results, checks, workdir, backend, stamp) -> int:
     print()
     print(harness.table(all_results))
     print()
-    print("database check:", json.dumps(meta["database_check"], ensure_ascii=False)[:1000])
+    check = dict(meta["database_check"])
+    contest = check.pop("contest", None)
+    print("database check:", json.dumps(check, ensure_ascii=False)[:1000])
+    if contest is not None:
+        print("contest check:", json.dumps(contest, ensure_ascii=False)[:1000])
     out = RESULTS / f"{backend}-{stamp}.json"
     harness.write_json(all_results, out, meta)
     print(f"written {out}")
