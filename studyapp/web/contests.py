@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 
 from ..domain import contest_rules
 from ..domain import standings as standing_rules
+from ..database import intending_to_write
 from ..extensions import db
 from ..models import QuestionVersion
 from ..services import contests
@@ -124,15 +125,29 @@ def _wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
 
+def branch_board(contest, which: str, moment):
+    """Branch standings for a page, refreshing the shared cache in its own short write transaction.
+
+    A GET begins as a reader; on SQLite a reader cannot turn writer once another request has committed
+    (it fails at once, whatever the busy timeout), so a stale cache is refreshed in a transaction that
+    takes the write lock first. Within the 30 seconds a cached copy lives, the page writes nothing.
+    """
+    if not contests.branch_cache_fresh(db.session, contest, which, moment):
+        db.session.commit()  # ends the read transaction; `contest` reloads on next use
+        with intending_to_write():
+            contests.branch_standings(db.session, contest, which, moment)  # re-checks under the lock
+            db.session.commit()
+    return contests.branch_standings(db.session, contest, which, moment)
+
+
 @bp.route("/<int:contest_id>/board")
 def board(contest_id: int):
     """The public leaderboard: frozen during the last minutes, with my rank and the branch standings."""
     contest = _contest(contest_id)
     moment = now()
     which = standing_rules.public_board(moment, contest.closes_at, contest.freeze_minutes)
+    branches, computed_at = branch_board(contest, which, moment)
     overall = contests.leaderboard(db.session, contest, which, current_user, limit=20)
-    branches, computed_at = contests.branch_standings(db.session, contest, which, moment)
-    db.session.commit()  # the branch cache may have been refreshed
     return render_template("contests/board.html", contest=contest, board=overall, branches=branches,
                            computed_at=computed_at, frozen=which == "public",
                            freeze_at=standing_rules.freeze_at(contest.closes_at, contest.freeze_minutes))

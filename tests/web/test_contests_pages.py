@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 
 from fixtures_contests import KEY, NOW
+from tests.conftest import PG_URL
 
 
 @pytest.fixture
@@ -126,3 +127,62 @@ def test_other_branch_organizer_and_members_are_kept_out(client, auth, organizer
     auth.logout()
     auth.login(member_a)
     assert client.get(f"/manage/contests/{contest.id}").status_code == 403
+
+
+@pytest.fixture
+def commit_elsewhere_before(db):
+    """commit_elsewhere_before("UPDATE round_questions"): just before the app first runs such a statement,
+    another connection commits a write, as another member's request would at that moment."""
+    import sqlite3
+
+    from sqlalchemy import event
+
+    engine = db.engine
+    seen = {"done": False, "other_committed": None}
+
+    def arm(prefix: str):
+        def before(conn, cursor, statement, params, context, executemany):
+            if seen["done"] or not statement.lstrip().upper().startswith(prefix):
+                return
+            seen["done"] = True
+            other = sqlite3.connect(engine.url.database, timeout=0, isolation_level=None)
+            try:
+                other.execute("BEGIN IMMEDIATE")
+                # A real change: SQLite notices no write that leaves the values as they were.
+                other.execute("UPDATE users SET phone = hex(randomblob(4)) WHERE id = (SELECT max(id) FROM users)")
+                other.execute("COMMIT")
+                seen["other_committed"] = True
+            except sqlite3.OperationalError:  # the app holds the write lock already: the other one waits
+                seen["other_committed"] = False
+            finally:
+                other.close()
+
+        event.listen(engine, "before_cursor_execute", before)
+        return seen
+
+    return arm
+
+
+@pytest.mark.skipif(bool(PG_URL), reason="SQLite only: a reader cannot become a writer after another commit")
+def test_question_page_starts_its_clock_while_others_commit(client, auth, db, member_a, make_contest, clock,
+                                                              commit_elsewhere_before):
+    contest = make_contest()
+    auth.login(member_a)
+    play_url = client.post(f"/contests/{contest.id}/start").headers["Location"]
+    seen = commit_elsewhere_before("UPDATE ROUND_QUESTIONS")
+    page = client.get(play_url)
+    assert seen["done"], "the page did not start the question's clock"
+    assert page.status_code == 200 and "第 1 / 3 题" in page.get_data(as_text=True)
+
+
+@pytest.mark.skipif(bool(PG_URL), reason="SQLite only: a reader cannot become a writer after another commit")
+def test_board_refreshes_branch_standings_while_others_commit(client, auth, db, member_a, make_contest, clock,
+                                                               commit_elsewhere_before):
+    contest = make_contest()
+    auth.login(member_a)
+    _play_round(client, db, contest, clock)
+    clock["now"] += timedelta(minutes=5)  # the branch cache (if any) is stale
+    seen = commit_elsewhere_before("INSERT INTO CONTEST_BRANCH_CACHE")
+    board = client.get(f"/contests/{contest.id}/board")
+    assert seen["done"] and board.status_code == 200
+    assert "第一党支部" in board.get_data(as_text=True)

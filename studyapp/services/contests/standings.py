@@ -143,6 +143,14 @@ def _compute_branches(session: Session, contest: Contest, board: str) -> list[ru
     return rules.rank_branches(rows)
 
 
+def branch_cache_fresh(session: Session, contest: Contest, board: str, now: datetime,
+                       max_age_seconds: int = BRANCH_CACHE_SECONDS) -> bool:
+    """True when branch_standings would answer from the cache (and so write nothing)."""
+    computed_at = session.scalar(select(ContestBranchCache.computed_at).where(
+        ContestBranchCache.contest_id == contest.id, ContestBranchCache.board == board))
+    return computed_at is not None and now - computed_at < timedelta(seconds=max_age_seconds)
+
+
 def branch_standings(session: Session, contest: Contest, board: str, now: datetime,
                      max_age_seconds: int = BRANCH_CACHE_SECONDS) -> tuple[list[rules.BranchRow], datetime]:
     """Branch standings and when they were computed; recomputed only when the cached copy is older."""

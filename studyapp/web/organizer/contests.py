@@ -24,6 +24,7 @@ from ...services.contests.definitions import chapter_titles
 from ...services.errors import Invalid, NotFound
 from ...services.publishing import audience_choices
 from ..clock import now
+from ..contests import branch_board
 from ..downloads import table_response
 from ..guards import managed_units
 from ..nav import add_card, add_nav
@@ -106,8 +107,8 @@ def contest_new():
 def contest_monitor(contest_id: int):
     contest = _managed(contest_id)
     moment = now()
+    branches, computed_at = branch_board(contest, "live", moment)
     board = contests.leaderboard(db.session, contest, "live", limit=50)
-    branches, computed_at = contests.branch_standings(db.session, contest, "live", moment)
     rounds = dict(db.session.execute(select(ContestRound.status, func.count()).where(
         ContestRound.contest_id == contest.id).group_by(ContestRound.status)).all())
     db.session.commit()
