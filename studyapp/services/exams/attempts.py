@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import and_, bindparam, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
@@ -174,11 +174,16 @@ def save_answer(
     """Store the answer unless a newer save (higher client_seq) is already stored; refused after the deadline."""
     if not isinstance(client_seq, int) or isinstance(client_seq, bool) or not 0 <= client_seq < 2**53:
         raise Invalid("seq 应为非负整数")
-    attempt = attempt_for_member(session, user, attempt_id, lock=True)
+    # The attempt (row-locked where the backend can) with the question's paper row and version, in one
+    # round trip: autosave is the busiest request of a sitting.
+    postgres = session.get_bind().dialect.name == "postgresql"
+    item = session.execute(_save_target_statement(postgres),
+                           {"attempt_id": attempt_id, "question_id": question_id}).first()
+    if item is None or item.Attempt.user_id != user.id:
+        raise NotFound("答卷不存在")
+    attempt = item.Attempt
     _refuse_if_closed(session, attempt, now)
-    # The question and its version in one round trip (autosave is the busiest request of a sitting).
-    item = session.execute(_paper_item_statement(), {"attempt_id": attempt.id, "question_id": question_id}).first()
-    if item is None:
+    if item.qtype is None:
         raise NotFound("本试卷中没有这道题")
     blanks = grading.blank_count(item.qtype, item.answer)
     try:
@@ -198,11 +203,15 @@ def save_answer(
 
 
 @functools.cache
-def _paper_item_statement():
-    return (select(AttemptQuestion.option_order, QuestionVersion.qtype, QuestionVersion.answer)
-            .join(QuestionVersion, QuestionVersion.id == AttemptQuestion.question_version_id)
-            .where(AttemptQuestion.attempt_id == bindparam("attempt_id"),
-                   AttemptQuestion.question_id == bindparam("question_id")))
+def _save_target_statement(for_update: bool):
+    stmt = (select(Attempt, AttemptQuestion.option_order, QuestionVersion.qtype, QuestionVersion.answer)
+            .outerjoin(AttemptQuestion, and_(AttemptQuestion.attempt_id == Attempt.id,
+                                             AttemptQuestion.question_id == bindparam("question_id")))
+            .outerjoin(QuestionVersion, QuestionVersion.id == AttemptQuestion.question_version_id)
+            .where(Attempt.id == bindparam("attempt_id"))
+            .execution_options(populate_existing=True))
+    # Locks the attempt row only (the joined rows are read, not changed): a concurrent submit waits.
+    return stmt.with_for_update(of=Attempt.__table__) if for_update else stmt
 
 
 _UPSERTS: dict = {}
