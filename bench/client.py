@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 #: Every simulated browser says the same, and wrk replays send it too (bench/lua/replay.lua): Flask-Login
 #: marks a session as used from another device when the User-Agent changes, which rewrites its cookie.
@@ -77,6 +79,10 @@ def login_storm(base: str, usernames: list[str], password: str, concurrency: int
     def one(username: str) -> tuple[requests.Session, float]:
         http = requests.Session()
         http.headers["User-Agent"] = USER_AGENT
+        # The token fetch after the storm reuses a connection the server may have closed as idle (gunicorn's
+        # keep-alive is 2 s): GETs are retried on a fresh connection instead of failing the whole run.
+        http.mount("http://", HTTPAdapter(max_retries=Retry(total=2, connect=2, read=2, allowed_methods={"GET"},
+                                                            backoff_factor=0.1)))
         return http, login(http, base, username, password)
 
     def token(pair: tuple[str, tuple[requests.Session, float]]) -> tuple[Member, float]:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import requests
 
-from client import Member, csrf_of, login
+from client import USER_AGENT, Member, csrf_of, login
 from harness import Result
 
 #: Live players (fewer when the roster leaves less room after the other scenarios' members).
@@ -77,6 +77,7 @@ def sign_in(base: str, usernames: list[str], password: str, concurrency: int) ->
     def one(username: str) -> Member:
         with requests.Session() as http:
             http.trust_env = False
+            http.headers["User-Agent"] = USER_AGENT  # the same browser for every later request (see client.py)
             login(http, base, username, password)
             member = Member(username, csrf=csrf_of(http.get(f"{base}/contests/", timeout=60).text))
             member.cookie = f"session={http.cookies.get('session')}"
@@ -106,6 +107,7 @@ class Play:
         self.base, self.contest_id, self.writer, self.stop = base, contest_id, writer, stop
         self.http = requests.Session()
         self.http.trust_env = False
+        self.http.headers["User-Agent"] = USER_AGENT
         self.rng = random.Random(seed)
 
     def run(self) -> None:
