@@ -11,19 +11,40 @@ from ..models import OrganizerScope, User
 from .errors import Invalid
 
 
-def authenticate(session: Session, username: str, password: str, now: datetime) -> User | None:
-    """The active user with these credentials, or None; upgrades an outdated hash on the way."""
+def verify_credentials(session: Session, username: str, password: str) -> int | None:
+    """The id of the active user with these credentials, or None. Reads only.
+
+    Verifying costs one deliberately slow password hash; callers run this before they open a writing
+    transaction, so on SQLite a login storm does not hold the database's one write lock while hashing.
+    """
     user = session.scalar(select(User).where(User.username == username.strip()))
     if user is None or not user.active:
         passwords.verify(_DUMMY_HASH, password)  # same cost whether or not the name exists
         return None
     if not passwords.verify(user.password_hash, password):
         return None
+    return user.id
+
+
+def record_login(session: Session, user_id: int, password: str, now: datetime) -> User | None:
+    """Record a verified login: the login time, and a re-hash when the stored hash is outdated.
+
+    None if the account was deactivated since the credentials were verified.
+    """
+    user = session.get(User, user_id)
+    if user is None or not user.active:
+        return None
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     user.last_login_at = now
     session.flush()
     return user
+
+
+def authenticate(session: Session, username: str, password: str, now: datetime) -> User | None:
+    """verify_credentials and record_login in one transaction (for callers that already hold the write lock)."""
+    user_id = verify_credentials(session, username, password)
+    return None if user_id is None else record_login(session, user_id, password, now)
 
 
 _DUMMY_HASH = passwords.hash_password("not-a-real-password")

@@ -36,9 +36,10 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def issue(session: Session, username: str, password: str, now: datetime, hours: int) -> tuple[str, ApiToken]:
-    """Check the credentials and return (token, row); the token itself is never stored."""
-    user = accounts.authenticate(session, username, password, now)
+def issue(session: Session, user_id: int | None, password: str, now: datetime, hours: int) -> tuple[str, ApiToken]:
+    """A token for the user whose credentials accounts.verify_credentials accepted (None: refused);
+    returns (token, row); the token itself is never stored."""
+    user = None if user_id is None else accounts.record_login(session, user_id, password, now)
     if user is None:
         raise Unauthorized("登录名或密码不正确")
     if user.must_change_password:

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from ..database import intending_to_write
 from ..extensions import db, limiter
 from ..services import accounts
 from ..services.errors import Invalid
@@ -38,12 +39,17 @@ def login():
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(db.session, form.username.data, form.password.data, now())
+        # Verified before the writing transaction begins (see accounts.verify_credentials).
+        user_id = accounts.verify_credentials(db.session, form.username.data, form.password.data)
+        db.session.rollback()
+        user = None
+        if user_id is not None:
+            with intending_to_write():
+                user = accounts.record_login(db.session, user_id, form.password.data, now())
+                db.session.commit()
         if user is None:
-            db.session.rollback()
             flash("登录名或密码不正确。", "danger")
         else:
-            db.session.commit()
             session.clear()  # a fresh session: nothing from before login carries over
             login_user(user)
             session.permanent = True

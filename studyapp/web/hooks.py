@@ -12,6 +12,9 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 #: GET pages that write as they are shown (tests/security/access_table.py says why each does): on SQLite
 #: they must take the write lock at BEGIN like any other writer.
 WRITING_GETS = {"contests.play", "daily.today"}
+#: POSTs that read first and open their writing transaction themselves: a login verifies the password
+#: (a deliberately slow hash) before it writes, and must not hold SQLite's write lock meanwhile.
+READ_THEN_WRITE = {"auth.login", "api.create_token"}
 #: Endpoints a user who must change the password may still reach.
 OPEN_DURING_FORCED_CHANGE = {"auth.change_password", "auth.logout", "static", "bootstrap.static"}
 
@@ -43,7 +46,8 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _mark_write_intent():
         # SQLite: requests that may write take the write lock at BEGIN (see database.py).
-        write_intent.set(request.method not in SAFE_METHODS or request.endpoint in WRITING_GETS)
+        writes = request.method not in SAFE_METHODS and request.endpoint not in READ_THEN_WRITE
+        write_intent.set(writes or request.endpoint in WRITING_GETS)
 
     @app.before_request
     def _force_password_change():

@@ -5,8 +5,9 @@ import functools
 
 from flask import current_app, g, request
 
+from ...database import intending_to_write
 from ...extensions import db, limiter
-from ...services import api_tokens
+from ...services import accounts, api_tokens
 from ..clock import now
 from ..hooks import SAFE_METHODS
 from . import bp, error
@@ -48,8 +49,12 @@ def create_token():
         return error(422, "invalid", "请提供 username 和 password（字符串）")
     if len(username) > 64 or len(password) > 256:
         return error(401, "unauthorized", "登录名或密码不正确")
-    token, row = api_tokens.issue(db.session, username, password, now(), current_app.config["API_TOKEN_HOURS"])
-    db.session.commit()
+    # Verified before the writing transaction begins (see accounts.verify_credentials).
+    user_id = accounts.verify_credentials(db.session, username, password)
+    db.session.rollback()
+    with intending_to_write():
+        token, row = api_tokens.issue(db.session, user_id, password, now(), current_app.config["API_TOKEN_HOURS"])
+        db.session.commit()
     return {"token": token, "expires_at": iso(row.expires_at)}
 
 
