@@ -24,6 +24,8 @@ from .clock import now
 from .nav import add_card, add_nav
 
 bp = Blueprint("contests", __name__, url_prefix="/contests")
+#: Branches listed on a member's board (their own branch is added with its rank when further down).
+BOARD_BRANCHES = 20
 add_nav("contests.index", "竞赛", order=20)
 add_card("contests.index", "答题竞赛", "限时答题，看看本支部排第几", order=35)
 
@@ -148,6 +150,11 @@ def board(contest_id: int):
     which = standing_rules.public_board(moment, contest.closes_at, contest.freeze_minutes)
     branches, computed_at = branch_board(contest, which, moment)
     overall = contests.leaderboard(db.session, contest, which, current_user, limit=20)
-    return render_template("contests/board.html", contest=contest, board=overall, branches=branches,
+    # A phone shows the leading branches and the member's own; the organizer's monitor lists them all.
+    ranked = list(enumerate(branches, start=1))
+    my_branch = next(((rank, row) for rank, row in ranked[BOARD_BRANCHES:] if row.unit_id == current_user.unit_id),
+                     None)
+    return render_template("contests/board.html", contest=contest, board=overall, branches=ranked[:BOARD_BRANCHES],
+                           my_branch=my_branch, branch_count=len(branches),
                            computed_at=computed_at, frozen=which == "public",
                            freeze_at=standing_rules.freeze_at(contest.closes_at, contest.freeze_minutes))

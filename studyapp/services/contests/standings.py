@@ -11,11 +11,12 @@ during the last freeze_minutes the public sees the board as it stood at the free
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Iterator
 
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import and_, bindparam, delete, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -90,36 +91,43 @@ _ORDER = (ContestStanding.best_score.desc(), ContestStanding.best_time_ms, Conte
           ContestStanding.user_id)
 
 
-def _rows(session: Session, stmt) -> list[tuple[ContestStanding, str, str]]:
-    return list(session.execute(stmt.add_columns(User.name, Unit.name)
-                                .join(User, User.id == ContestStanding.user_id)
-                                .join(Unit, Unit.id == ContestStanding.branch_id)))
-
-
 def leaderboard(session: Session, contest: Contest, board: str, user: User | None = None, limit: int = 20) -> Board:
     """Top `limit` and the user's own row with its rank: a fixed number of indexed queries."""
-    where = (ContestStanding.contest_id == contest.id, ContestStanding.board == board)
-    top = _rows(session, select(ContestStanding).where(*where).order_by(*_ORDER).limit(limit))
+    top_stmt, count_stmt, mine_stmt, ahead_stmt = _board_statements()
+    params = {"contest_id": contest.id, "board": board}
+    top = session.execute(top_stmt, {**params, "limit": limit}).all()
     rows = [BoardRow(n, s.user_id, name, branch, s.best_score, s.best_time_ms, s.reached_at)
             for n, (s, name, branch) in enumerate(top, start=1)]
-    participants = session.scalar(select(func.count()).select_from(ContestStanding).where(*where)) or 0
-    mine = _my_row(session, where, user) if user is not None else None
+    participants = session.scalar(count_stmt, params) or 0
+    mine = None
+    if user is not None:
+        found = session.execute(mine_stmt, {**params, "user_id": user.id}).first()
+        if found is not None:
+            s, name, branch = found
+            better = session.scalar(ahead_stmt, {**params, "score": s.best_score, "time_ms": s.best_time_ms,
+                                                 "reached_at": s.reached_at, "user_id": s.user_id}) or 0
+            mine = BoardRow(better + 1, s.user_id, name, branch, s.best_score, s.best_time_ms, s.reached_at)
     return Board(board, rows, participants, mine)
 
 
-def _my_row(session: Session, where, user: User) -> BoardRow | None:
-    found = _rows(session, select(ContestStanding).where(*where, ContestStanding.user_id == user.id))
-    if not found:
-        return None
-    s, name, branch = found[0]
+@functools.cache
+def _board_statements():
+    # Built once: every leaderboard view runs all four, and building them cost more than running them.
     S = ContestStanding
-    ahead = or_(S.best_score > s.best_score,
-                and_(S.best_score == s.best_score, S.best_time_ms < s.best_time_ms),
-                and_(S.best_score == s.best_score, S.best_time_ms == s.best_time_ms, S.reached_at < s.reached_at),
-                and_(S.best_score == s.best_score, S.best_time_ms == s.best_time_ms, S.reached_at == s.reached_at,
-                     S.user_id < s.user_id))
-    better = session.scalar(select(func.count()).select_from(S).where(*where, ahead)) or 0
-    return BoardRow(better + 1, s.user_id, name, branch, s.best_score, s.best_time_ms, s.reached_at)
+    where = (S.contest_id == bindparam("contest_id"), S.board == bindparam("board"))
+    named = (select(S, User.name, Unit.name).join(User, User.id == S.user_id).join(Unit, Unit.id == S.branch_id)
+             .where(*where))
+    top = named.order_by(*_ORDER).limit(bindparam("limit"))
+    count = select(func.count()).select_from(S).where(*where)
+    mine = named.where(S.user_id == bindparam("user_id"))
+    score, time_ms, reached, user_id = (bindparam("score"), bindparam("time_ms"), bindparam("reached_at"),
+                                        bindparam("user_id"))
+    # Ahead of me: ranked before me by the board's order (score, time, reached, id); counted, not listed.
+    ahead = or_(S.best_score > score,
+                and_(S.best_score == score, S.best_time_ms < time_ms),
+                and_(S.best_score == score, S.best_time_ms == time_ms, S.reached_at < reached),
+                and_(S.best_score == score, S.best_time_ms == time_ms, S.reached_at == reached, S.user_id < user_id))
+    return top, count, mine, select(func.count()).select_from(S).where(*where, ahead)
 
 
 # ---- branches --------------------------------------------------------------------------------------
