@@ -185,9 +185,11 @@ def run_app(args, url: str, info: dict, spec: ServerSpec, results: list[Result],
         checks["started"] = {"expected": len(members), "attempts_in_progress": len(started),
                              "started_after_replay": len(missed)}
         results.append(replay(base, "answer autosave", save_lines(started), args, seq_base=1000))
-        # The real sitting: 10,000 members x 50 saves in 30 minutes is about 280 saves/s offered.
+        # The real sitting: 10,000 members x 50 saves in 30 minutes is about 280 saves/s offered. wrk paces
+        # each connection by a delay after each answer, so the offered rate is 48 / (0.150 s + latency):
+        # 320/s at no latency, 280/s at 20 ms; the achieved rate is reported and must reach 250/s.
         real = replay(base, "autosave at real load (~280/s)", save_lines(started), args, seq_base=10**9,
-                      paced=(32, 110))
+                      paced=(48, 150))
         real.notes["target"] = "p99 < 250 ms at ~280 saves/s"
         real.notes["met"] = real.p99_ms < 250 and real.rps >= 250
         results.append(real)
