@@ -130,11 +130,11 @@ def wrk(url: str, scenario: str, seconds: int, connections: int = 16, threads: i
 
 
 def table(results: list[Result]) -> str:
-    head = f"{'scenario':<38} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}  ratio to baseline"
+    head = f"{'scenario':<48} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}  ratio to baseline"
     lines = [head, "-" * len(head)]
     for r in results:
         ratio = f"{r.ratio:.0%} of {r.baseline}" if r.ratio is not None else ""
-        lines.append(f"{r.scenario:<38} {r.rps:>8.0f} {r.p50_ms:>8.1f} {r.p99_ms:>8.1f} {r.errors:>7}  {ratio}")
+        lines.append(f"{r.scenario:<48} {r.rps:>8.0f} {r.p50_ms:>8.1f} {r.p99_ms:>8.1f} {r.errors:>7}  {ratio}")
     return "\n".join(lines)
 
 

@@ -149,7 +149,8 @@ def fill_answers(url: str, members: list[Member]) -> int:
     return len(rows)
 
 
-def run_app(args, url: str, info: dict, spec: ServerSpec, results: list[Result], checks: dict) -> None:
+def run_app(args, url: str, info: dict, spec: ServerSpec, results: list[Result], checks: dict,
+            baseline: Baseline) -> None:
     port = free_port()
     cmd = spec.gunicorn_cmd("studyapp:create_app()", port)
     with serve(cmd, port, app_env(url), health="/login") as base:
@@ -164,11 +165,11 @@ def run_app(args, url: str, info: dict, spec: ServerSpec, results: list[Result],
 
         chapter_lines = [("GET", f"/study/{info['module_slug']}/{1 + n % 8}", m.cookie, m.csrf, "")
                          for n, m in enumerate(members)]
-        results.append(replay(base, "chapter page (logged in)", chapter_lines, args))
+        results.append(baseline.pair(replay(base, "chapter page (logged in)", chapter_lines, args)))
 
         start_lines = [("POST", f"/exams/sittings/{sitting_id}/start", m.cookie, m.csrf, f"csrf_token={m.csrf}")
                        for m in members]
-        results.append(replay(base, "exam start (draw 50 of 244)", start_lines, args, once=True))
+        results.append(baseline.pair(replay(base, "exam start (draw 50 of 244)", start_lines, args, once=True)))
 
         attach_papers(url, members, sitting_id)
         # wrk stops a thread when its list runs out, dropping the last request or two still in flight (never
@@ -184,7 +185,7 @@ def run_app(args, url: str, info: dict, spec: ServerSpec, results: list[Result],
         started = [m for m in members if m.attempt_id]
         checks["started"] = {"expected": len(members), "attempts_in_progress": len(started),
                              "started_after_replay": len(missed)}
-        results.append(replay(base, "answer autosave", save_lines(started), args, seq_base=1000))
+        results.append(baseline.pair(replay(base, "answer autosave", save_lines(started), args, seq_base=1000)))
         # The real sitting: 10,000 members x 50 saves in 30 minutes is about 280 saves/s offered. wrk paces
         # each connection by a delay after each answer, so the offered rate is 48 / (0.150 s + latency):
         # 320/s at no latency, 280/s at 20 ms; the achieved rate is reported and must reach 250/s.
@@ -195,15 +196,15 @@ def run_app(args, url: str, info: dict, spec: ServerSpec, results: list[Result],
         results.append(real)
         checks["filled_answers_for_submit"] = fill_answers(url, started)
         submit_lines = [("POST", f"/exams/attempts/{m.attempt_id}/submit", m.cookie, m.csrf, "") for m in started]
-        results.append(replay(base, "exam submit (grade 50)", submit_lines, args, once=True))
+        results.append(baseline.pair(replay(base, "exam submit (grade 50)", submit_lines, args, once=True)))
         checks["submit_users"] = [m.username for m in started]
 
         admin, _ = login_storm(base, [info["admin"]], password, concurrency=1)
         summary = [("GET", f"/manage/reports/sittings/{sitting_id}", admin[0].cookie, admin[0].csrf, "")]
-        results.append(replay(base, "results summary (10k sitting)", summary, args))
+        results.append(baseline.pair(replay(base, "results summary (10k sitting)", summary, args)))
 
         results.extend(run_sitting(base, args, info, checks))
-        results.extend(contest_load.run(base, args, url, info, checks, replay))
+        results.extend(baseline.pair(r) for r in contest_load.run(base, args, url, info, checks, replay))
 
 
 def run_sitting(base: str, args, info: dict, checks: dict) -> list[Result]:
@@ -241,27 +242,57 @@ def run_sitting(base: str, args, info: dict, checks: dict) -> list[Result]:
     return out
 
 
-def run_baseline(args, url: str, spec: ServerSpec) -> dict[str, Result]:
+BASELINE_REQUESTS = {  # name -> (path, wrk script, its environment)
+    "/hello": ("/hello", None, {}), "/chapter": ("/chapter", None, {}),
+    "/core/save": ("", "json_put.lua", {"BENCH_PREFIX": "/core/save"}),
+    "/raw/save": ("", "json_put.lua", {"BENCH_PREFIX": "/raw/save"}),
+    "/core/submit": ("", "json_put.lua", {"BENCH_PREFIX": "/core/submit", "BENCH_METHOD": "POST"}),
+    "/raw/submit": ("", "json_put.lua", {"BENCH_PREFIX": "/raw/submit", "BENCH_METHOD": "POST"}),
+}
+
+
+class Baseline:
+    """The bare-Flask baseline, served for the whole run and measured right after each app scenario.
+
+    A shared machine's speed drifts by a factor of two within minutes; measured back to back, app and
+    baseline see the same machine, which a baseline measured at the end of the run did not.
+    """
+
+    def __init__(self, base: str, args):
+        self.base, self.args = base, args
+        self.results: list[Result] = []
+        self.for_scenario: dict[str, dict[str, Result]] = {}
+
+    def measure(self, name: str, scenario: str) -> Result:
+        path, script, extra = BASELINE_REQUESTS[name]
+        result = wrk(self.base + path, f"baseline {name} (after {scenario.split(' (')[0]})", self.args.seconds,
+                     connections=self.args.connections, script=script, env=extra)
+        urllib.request.urlopen(f"{self.base}/hello", timeout=60).read()  # let queued requests finish
+        print(f"  baseline {name}: {result.rps:.0f} req/s, p99 {result.p99_ms:.1f} ms, errors {result.errors}",
+              flush=True)
+        result.notes["measured_after"] = scenario
+        self.results.append(result)
+        self.for_scenario.setdefault(scenario, {})[name] = result
+        return result
+
+    def pair(self, result: Result) -> Result:
+        """Measure the baselines the scenario is compared with (TARGETS), now."""
+        target = TARGETS.get(result.scenario)
+        if target:
+            for name in filter(None, (target[0], target[2])):
+                self.measure(name, result.scenario)
+        return result
+
+
+@contextlib.contextmanager
+def baseline_server(args, url: str, spec: ServerSpec):
     env = {"BENCH_DATABASE_URL": url, "PYTHONPATH": str(BENCH)}
     subprocess.run([sys.executable, "-c", "import baseline_app; baseline_app.prepare()"], env={**os.environ, **env},
                    check=True, cwd=BENCH)
     port = free_port()
-    base_results = {}
     with serve(spec.gunicorn_cmd("baseline_app:create_app()", port), port, env, cwd=BENCH) as base:
-        print(f"baseline on {base}", flush=True)
-        for name, path, script, extra in [
-            ("/hello", "/hello", None, {}), ("/chapter", "/chapter", None, {}),
-            ("/core/save", "", "json_put.lua", {"BENCH_PREFIX": "/core/save"}),
-            ("/raw/save", "", "json_put.lua", {"BENCH_PREFIX": "/raw/save"}),
-            ("/core/submit", "", "json_put.lua", {"BENCH_PREFIX": "/core/submit", "BENCH_METHOD": "POST"}),
-            ("/raw/submit", "", "json_put.lua", {"BENCH_PREFIX": "/raw/submit", "BENCH_METHOD": "POST"}),
-        ]:
-            result = wrk(base + path, f"baseline {name}", args.seconds, connections=args.connections,
-                         script=script, env=extra)
-            urllib.request.urlopen(f"{base}/hello", timeout=60).read()  # let queued requests finish
-            print(f"  {name}: {result.rps:.0f} req/s, p99 {result.p99_ms:.1f} ms, errors {result.errors}", flush=True)
-            base_results[name] = result
-    return base_results
+        print(f"baseline on {base} (idle while the app is measured)", flush=True)
+        yield Baseline(base, args)
 
 
 #: scenario -> (baseline it is measured against, target share, ceiling also shown)
@@ -341,20 +372,20 @@ def _run(args, meta, spec, results, checks, workdir, backend, stamp) -> int:
         print(f"  roster import of {info['timings']['roster_rows']} rows: {info['timings']['roster_import_s']} s; "
               f"load-content: {info['timings']['load_content_s']} s; contest seed ({info['contest']['rounds']} rounds "
               f"of {info['contest']['players']} players): {info['timings']['contest_seed_s']} s", flush=True)
-        run_app(args, url, info, spec, results, checks)
+        with baseline_server(args, baseline_url, spec) as baseline:
+            run_app(args, url, info, spec, results, checks, baseline)
         meta["database_check"] = check_database(url, checks, results)
-        baselines = run_baseline(args, baseline_url, spec)
     for result in results:
         target = TARGETS.get(result.scenario)
         if target:
-            base = baselines[target[0]]
-            result.baseline, result.ratio = target[0], result.rps / base.rps
+            paired = baseline.for_scenario[result.scenario]
+            result.baseline, result.ratio = target[0], result.rps / paired[target[0]].rps
             if target[1]:
                 result.notes["target"] = f">= {target[1]:.0%} of {target[0]}"
                 result.notes["met"] = result.ratio >= target[1]
             if target[2]:
-                result.notes[f"share_of_{target[2]}"] = round(result.rps / baselines[target[2]].rps, 3)
-    all_results = results + list(baselines.values())
+                result.notes[f"share_of_{target[2]}"] = round(result.rps / paired[target[2]].rps, 3)
+    all_results = results + baseline.results
     meta["machine"]["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
     print()
     print(harness.table(all_results))
