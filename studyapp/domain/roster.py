@@ -91,7 +91,17 @@ def _read_rows(data: bytes, filename: str, problems: Collector) -> list[tuple[in
         text = _decode(data, problems)
         if text is None:
             return []
-        return [(n, [c.strip() for c in row]) for n, row in enumerate(csv.reader(io.StringIO(text)), 1)]
+        # newline="": the csv module ends lines itself, so a bare \r (old Mac Excel) is a line end, not an error.
+        reader = csv.reader(io.StringIO(text, newline=""))
+        rows = []
+        try:
+            for n, row in enumerate(reader, 1):
+                rows.append((n, [c.strip() for c in row]))
+        except csv.Error:
+            problems.add("CSV 格式有误，无法逐行读取（例如某个单元格过长），请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后重试",
+                         reader.line_num)
+            return []
+        return rows
     if suffix == "xlsx":
         return _read_xlsx(data, problems)
     problems.add("只支持 .xlsx 或 .csv 文件（Excel 请“另存为”这两种格式之一）")
