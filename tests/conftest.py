@@ -213,3 +213,19 @@ class AuthActions:
 @pytest.fixture
 def auth(client):
     return AuthActions(client)
+
+
+@pytest.fixture
+def clock(app):
+    """The app's clock, set by the test: clock.now = moment (or clock.set(moment)); starts at FIXED_NOW."""
+
+    class Clock:
+        def __init__(self):
+            self.now = FIXED_NOW
+
+        def set(self, moment):
+            self.now = moment
+
+    current = Clock()
+    app.config["CLOCK"] = lambda: current.now
+    return current

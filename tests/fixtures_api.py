@@ -58,20 +58,3 @@ class ApiClient:
 @pytest.fixture
 def api(client):
     return ApiClient(client)
-
-
-@pytest.fixture
-def clock(app):
-    """Set the app's clock: clock.set(moment); starts at FIXED_NOW."""
-    from conftest import FIXED_NOW
-
-    class Clock:
-        def __init__(self):
-            self.now = FIXED_NOW
-
-        def set(self, moment):
-            self.now = moment
-
-    current = Clock()
-    app.config["CLOCK"] = lambda: current.now
-    return current

@@ -19,13 +19,6 @@ LEGENDS = {"单选题": "single", "多选题": "multiple", "判断题": "true_fa
 
 
 @pytest.fixture
-def clock(app):
-    holder = {"now": NOW}
-    app.config["CLOCK"] = lambda: holder["now"]
-    return holder
-
-
-@pytest.fixture
 def four_types(make_module, make_practice_question):
     module = make_module()
     for qtype in ("single", "multiple", "true_false"):

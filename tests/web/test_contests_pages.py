@@ -9,13 +9,6 @@ from fixtures_contests import KEY, NOW
 from tests.conftest import PG_URL
 
 
-@pytest.fixture
-def clock(app):
-    holder = {"now": NOW}
-    app.config["CLOCK"] = lambda: holder["now"]
-    return holder
-
-
 def _play_round(client, db, contest, clock, delay=3, response=KEY):
     page = client.post(f"/contests/{contest.id}/start")
     assert page.status_code == 302
@@ -23,9 +16,9 @@ def _play_round(client, db, contest, clock, delay=3, response=KEY):
     for position in range(1, contest.questions_per_round + 1):
         shown = client.get(play_url)
         assert f"第 {position} / {contest.questions_per_round} 题" in shown.get_data(as_text=True)
-        clock["now"] += timedelta(seconds=delay)
+        clock.now += timedelta(seconds=delay)
         client.post(play_url + "/answer", data={"position": position, "answer": response})
-        clock["now"] += timedelta(seconds=1)
+        clock.now += timedelta(seconds=1)
     return client.get(play_url).get_data(as_text=True)
 
 
@@ -45,7 +38,7 @@ def test_late_answer_via_page_scores_nothing(client, auth, db, member_a, make_co
     client.post(f"/contests/{contest.id}/start")
     page = client.get("/contests/rounds/1")
     assert 'data-remaining-ms="10000"' in page.get_data(as_text=True)
-    clock["now"] += timedelta(seconds=12)
+    clock.now += timedelta(seconds=12)
     answered = client.post("/contests/rounds/1/answer", data={"position": 1, "answer": KEY}, follow_redirects=True)
     text = answered.get_data(as_text=True)
     assert "超时作答，本题不计分" in text and "答对 <strong>0</strong> / 1 题" in text
@@ -67,7 +60,7 @@ def test_freeze_hides_late_rounds_from_members_not_organizers(app, db, auth, mem
 
     AuthActions(first).login(member_a)
     _play_round(first, db, contest, clock, delay=5)
-    clock["now"] = NOW + timedelta(minutes=40)  # inside the freeze
+    clock.now = NOW + timedelta(minutes=40)  # inside the freeze
     second = app.test_client()
     AuthActions(second).login(member_b)
     _play_round(second, db, contest, clock, delay=2)
@@ -181,7 +174,7 @@ def test_board_refreshes_branch_standings_while_others_commit(client, auth, db, 
     contest = make_contest()
     auth.login(member_a)
     _play_round(client, db, contest, clock)
-    clock["now"] += timedelta(minutes=5)  # the branch cache (if any) is stale
+    clock.now += timedelta(minutes=5)  # the branch cache (if any) is stale
     seen = commit_elsewhere_before("INSERT INTO CONTEST_BRANCH_CACHE")
     board = client.get(f"/contests/{contest.id}/board")
     assert seen["done"] and board.status_code == 200

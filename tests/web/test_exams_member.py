@@ -15,13 +15,6 @@ FILL_KEY = "钥匙文字"
 
 
 @pytest.fixture
-def clock(app):
-    state = {"now": FIXED_NOW}
-    app.config["CLOCK"] = lambda: state["now"]
-    return state
-
-
-@pytest.fixture
 def setup(exam_bank, make_question, make_exam, make_sitting, branch_a, clock):
     module, questions = exam_bank
     questions["fill_blank"] = make_question(module, qtype="fill_blank", answer=[[FILL_KEY]], chapter=1, article=2)
@@ -57,7 +50,7 @@ def test_member_sits_exam_end_to_end(client, auth, db, member_a, setup, clock):
     # Reload (or another device): saved answers come back checked.
     html = client.get(f"/exams/attempts/{attempt_id}").get_data(as_text=True)
     assert re.search(r'value="B" checked', html) and 'data-max-seq="2"' in html
-    clock["now"] = FIXED_NOW + timedelta(minutes=12)
+    clock.now = FIXED_NOW + timedelta(minutes=12)
     response = client.post(f"/exams/attempts/{attempt_id}/submit")
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/exams/attempts/{attempt_id}/result")
     result = client.get(f"/exams/attempts/{attempt_id}/result")
@@ -76,7 +69,7 @@ def test_late_save_is_409_and_keeps_saved_answers(client, auth, db, member_a, se
     auth.login(member_a)
     attempt_id = start(client, sitting)
     put(client, attempt_id, q["true_false"], True, 1)
-    clock["now"] = FIXED_NOW + timedelta(minutes=30, seconds=1)
+    clock.now = FIXED_NOW + timedelta(minutes=30, seconds=1)
     late = put(client, attempt_id, q["single"], "B", 2)
     assert late.status_code == 409 and late.get_json()["error"]["message"] == "考试已结束，答案未保存"
     db.session.rollback()  # end the test session's snapshot: requests committed since
@@ -120,7 +113,7 @@ def test_review_withheld_until_sitting_closes(client, auth, db, member_a, setup,
     client.post(f"/exams/attempts/{attempt_id}/submit")
     html = client.get(f"/exams/attempts/{attempt_id}/result").get_data(as_text=True)
     assert KEY_MARK not in html and FILL_KEY not in html and "答案与解析将在本场考试结束后" in html
-    clock["now"] = sitting.closes_at
+    clock.now = sitting.closes_at
     html = client.get(f"/exams/attempts/{attempt_id}/result").get_data(as_text=True)
     assert KEY_MARK in html and FILL_KEY in html
 
@@ -132,7 +125,7 @@ def test_never_review_and_overdue_result(client, auth, db, member_a, setup, cloc
     auth.login(member_a)
     attempt_id = start(client, sitting)
     put(client, attempt_id, q["single"], "B", 1)
-    clock["now"] = FIXED_NOW + timedelta(hours=2)
+    clock.now = FIXED_NOW + timedelta(hours=2)
     html = client.get(f"/exams/attempts/{attempt_id}/result").get_data(as_text=True)
     assert "考试时间已到" in html
     client.post(f"/exams/attempts/{attempt_id}/submit")

@@ -3,17 +3,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from fixtures_contests import KEY, NOW
 from studyapp.services import wrong_book
-
-
-@pytest.fixture
-def clock(app):
-    holder = {"now": NOW}
-    app.config["CLOCK"] = lambda: holder["now"]
-    return holder
 
 
 def test_empty_home_degrades_gracefully(client, auth, member_a, clock):
@@ -46,7 +37,7 @@ def test_home_shows_contests_modules_daily_streak_reviews_and_scores(client, aut
     client.post(f"/contests/{contest.id}/start")
     for position in range(1, 4):
         client.get("/contests/rounds/1")
-        clock["now"] += timedelta(seconds=3)
+        clock.now += timedelta(seconds=3)
         client.post("/contests/rounds/1/answer", data={"position": position, "answer": KEY})
     text = client.get("/").get_data(as_text=True)
     assert "1 天" in text and "已完成" in text
