@@ -41,12 +41,6 @@ def record_login(session: Session, user_id: int, password: str, now: datetime) -
     return user
 
 
-def authenticate(session: Session, username: str, password: str, now: datetime) -> User | None:
-    """verify_credentials and record_login in one transaction (for callers that already hold the write lock)."""
-    user_id = verify_credentials(session, username, password)
-    return None if user_id is None else record_login(session, user_id, password, now)
-
-
 _DUMMY_HASH = passwords.hash_password("not-a-real-password")
 
 

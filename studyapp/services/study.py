@@ -11,25 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, bindparam, exists, func, not_, or_, select
-from sqlalchemy.orm import Session, aliased, contains_eager, defer
+from sqlalchemy.orm import Session, contains_eager, defer
 
-from ..models import Chapter, Module, ModuleAudience, StudyProgress, Unit, User
+from ..models import Chapter, Module, ModuleAudience, StudyProgress, User
 from .errors import NotFound
+from .scope import ancestors_select
 
 #: Largest time increment one report may add: the page reports every 30 s while visible.
 MAX_SECONDS_PER_REPORT = 120
-
-
-def unit_and_ancestors(unit_id: int):
-    """SELECT of the unit's id and its ancestors' ids, walked up inside the database.
-
-    A subquery rather than a Python walk over the unit table: every member page filters by it, and
-    this way the filter costs no round trip of its own.
-    """
-    chain = select(Unit.id, Unit.parent_id).where(Unit.id == unit_id).cte("unit_chain", recursive=True)
-    parent = aliased(Unit)
-    chain = chain.union(select(parent.id, parent.parent_id).join(chain, parent.id == chain.c.parent_id))
-    return select(chain.c.id)
 
 
 def module_condition(session: Session, user: User):
@@ -41,7 +30,7 @@ def _module_rule(unit_id):
     """module_condition for a unit id or a bindparam standing for one."""
     has_audience = exists().where(ModuleAudience.module_id == Module.id)
     in_audience = exists().where(ModuleAudience.module_id == Module.id,
-                                 ModuleAudience.unit_id.in_(unit_and_ancestors(unit_id)))
+                                 ModuleAudience.unit_id.in_(ancestors_select(unit_id)))
     return and_(Module.status == "published", or_(not_(has_audience), in_audience))
 
 

@@ -134,12 +134,14 @@ def branch_board(contest, which: str, moment):
     (it fails at once, whatever the busy timeout), so a stale cache is refreshed in a transaction that
     takes the write lock first. Within the 30 seconds a cached copy lives, the page writes nothing.
     """
-    if not contests.branch_cache_fresh(db.session, contest, which, moment):
-        db.session.commit()  # ends the read transaction; `contest` reloads on next use
-        with intending_to_write():
-            contests.branch_standings(db.session, contest, which, moment)  # re-checks under the lock
-            db.session.commit()
-    return contests.branch_standings(db.session, contest, which, moment)
+    cached = contests.cached_branch_standings(db.session, contest, which, moment)
+    if cached is not None:
+        return cached
+    db.session.commit()  # ends the read transaction; `contest` reloads on next use
+    with intending_to_write():
+        standings = contests.branch_standings(db.session, contest, which, moment)  # re-checks under the lock
+        db.session.commit()
+    return standings
 
 
 @bp.route("/<int:contest_id>/board")

@@ -151,20 +151,26 @@ def _compute_branches(session: Session, contest: Contest, board: str) -> list[ru
     return rules.rank_branches(rows)
 
 
-def branch_cache_fresh(session: Session, contest: Contest, board: str, now: datetime,
-                       max_age_seconds: int = BRANCH_CACHE_SECONDS) -> bool:
-    """True when branch_standings would answer from the cache (and so write nothing)."""
-    computed_at = session.scalar(select(ContestBranchCache.computed_at).where(
-        ContestBranchCache.contest_id == contest.id, ContestBranchCache.board == board))
-    return computed_at is not None and now - computed_at < timedelta(seconds=max_age_seconds)
+def cached_branch_standings(session: Session, contest: Contest, board: str, now: datetime,
+                            max_age_seconds: int = BRANCH_CACHE_SECONDS) -> tuple[list[rules.BranchRow], datetime] | None:
+    """The cached branch standings and when they were computed, or None when missing or too old. Reads only."""
+    return _if_fresh(session.get(ContestBranchCache, (contest.id, board)), now, max_age_seconds)
+
+
+def _if_fresh(cached: ContestBranchCache | None, now: datetime,
+              max_age_seconds: int) -> tuple[list[rules.BranchRow], datetime] | None:
+    if cached is None or now - cached.computed_at >= timedelta(seconds=max_age_seconds):
+        return None
+    return [rules.BranchRow(**row) for row in cached.payload], cached.computed_at
 
 
 def branch_standings(session: Session, contest: Contest, board: str, now: datetime,
                      max_age_seconds: int = BRANCH_CACHE_SECONDS) -> tuple[list[rules.BranchRow], datetime]:
     """Branch standings and when they were computed; recomputed only when the cached copy is older."""
     cached = session.get(ContestBranchCache, (contest.id, board))
-    if cached is not None and now - cached.computed_at < timedelta(seconds=max_age_seconds):
-        return [rules.BranchRow(**row) for row in cached.payload], cached.computed_at
+    fresh = _if_fresh(cached, now, max_age_seconds)
+    if fresh is not None:
+        return fresh
     rows = _compute_branches(session, contest, board)
     payload = [dict(unit_id=r.unit_id, name=r.name, audience=r.audience, participants=r.participants,
                     score_sum=r.score_sum, time_sum=r.time_sum) for r in rows]

@@ -51,7 +51,7 @@ def close_attempt(session: Session, attempt: Attempt, now: datetime, finalized_b
     ]
     score = scoring.total([o.awarded for _, o in outcomes])
     changed = session.execute(close_stmt, {
-        "attempt_id": attempt.id, "status": "submitted", "submitted_at": ended, "finalized_by": finalized_by,
+        "attempt_id": attempt.id, "submitted_at": ended, "finalized_by": finalized_by,
         "score": score, "passed": scoring.passed(score, attempt.max_score, exam.pass_percent),
         "time_used_seconds": timing.time_used(attempt.started_at, ended, attempt.deadline),
     }).rowcount
@@ -86,7 +86,7 @@ def _grading_statements():
     table = Attempt.__table__
     # Conditional: of two closers racing, only the one whose UPDATE changes the row writes outcomes.
     close = (update(table).where(table.c.id == bindparam("attempt_id"), table.c.status == "in_progress")
-             .values(status=bindparam("status"), submitted_at=bindparam("submitted_at"),
+             .values(status="submitted", submitted_at=bindparam("submitted_at"),
                      finalized_by=bindparam("finalized_by"), score=bindparam("score"), passed=bindparam("passed"),
                      time_used_seconds=bindparam("time_used_seconds")))
     items_table = AttemptQuestion.__table__
