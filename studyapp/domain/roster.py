@@ -8,12 +8,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from . import archives
 from .problems import Collector, ValidationFailed
+from .sheets import read_sheet
 
 NAME, LOGIN, BRANCH, PHONE, ROLE = "姓名", "党员编号", "所属支部", "手机号", "角色"
 LOGIN_ALIASES = ("党员编号", "登录名")
@@ -120,22 +119,11 @@ def _decode(data: bytes, problems: Collector) -> str | None:
 
 
 def _read_xlsx(data: bytes, problems: Collector) -> list[tuple[int, list[str]]]:
-    from openpyxl import load_workbook
-
-    try:
-        archives.check_zip(data)  # before openpyxl inflates anything: refuse zip bombs
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except archives.UnsafeArchive as exc:
-        problems.add(str(exc))
+    # The shared reader bounds the sheet (sheets.MAX_SHEET_ROWS × MAX_SHEET_COLUMNS) before reading it.
+    sheet = read_sheet(data, problems)
+    if sheet is None or not sheet.header:
         return []
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        problems.add("无法读取 Excel 文件，请确认是 .xlsx 格式（不是 .xls 或改了扩展名的文件）")
-        return []
-    try:
-        sheet = workbook.worksheets[0]
-        return [(n, [_text(v) for v in row]) for n, row in enumerate(sheet.iter_rows(values_only=True), 1)]
-    finally:
-        workbook.close()
+    return [(1, [_text(v) for v in sheet.header]), *((n, [_text(v) for v in row]) for n, row in sheet.rows)]
 
 
 def _text(value: object) -> str:

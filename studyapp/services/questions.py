@@ -7,7 +7,7 @@ the source: the next load-content puts the file's text back (as a new version if
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
@@ -34,31 +34,57 @@ def ensure_can_edit(session: Session, actor: User, module: Module) -> None:
 
 @dataclass
 class ImportResult:
-    count: int
+    """What an import did: questions added, updated by key (their keys), left as they were; the reader's
+    note and warnings (each with file and line or row), which the page shows."""
+
+    created: int = 0
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
     note: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return self.created + len(self.updated) + self.unchanged
 
 
 def import_bank(session: Session, actor: User, module: Module, data: bytes, filename: str, now: datetime,
-                default_chapter: int | None = None, default_article: int | None = None) -> ImportResult:
-    """Add every question of the file to the module, or none: ValidationFailed lists every problem,
-    including duplicates of questions already in the bank."""
+                default_chapter: int | None = None, default_article: int | None = None,
+                update_existing: bool = True) -> ImportResult:
+    """Add the file's questions to the module, or change nothing: ValidationFailed lists every problem,
+    including duplicates of questions already in the bank.
+
+    A question whose key is already in the module updates that question (a new version once the old one
+    has been used), so an exported file comes back as the same questions; with update_existing=False
+    such a key is a problem instead.
+    """
     ensure_can_edit(session, actor, module)
     problems = Collector(filename)
     bank = read_bank(data, filename, problems, default_chapter=default_chapter, default_article=default_article)
     check_references(session, module, bank.items, problems)
     existing = _existing(session, module)
-    keys = set(session.scalars(select(Question.key).where(Question.module_id == module.id)))
+    by_key = {q.key: q for q in session.scalars(select(Question).where(Question.module_id == module.id))}
     for located in bank.items:
-        _check_against_bank(located, existing, keys, problems)
+        _check_against_bank(located, existing, by_key, update_existing, problems)
     problems.problems.sort(key=lambda p: p.line or 0)
     problems.raise_if_any()
+    result = ImportResult(note=bank.note, warnings=[str(w) for w in bank.warnings])
+    keys = set(by_key)
     for located in bank.items:
         draft = located.draft
+        if draft.key in by_key:
+            outcome = save_draft(session, by_key[draft.key], draft, now)
+            if outcome == "unchanged":
+                result.unchanged += 1
+            else:
+                result.updated.append(draft.key)
+            continue
         key = draft.key or _new_key(content_checksum(draft), keys)
         keys.add(key)
         create_question(session, module, key, draft, "import", now)
+        result.created += 1
     session.flush()
-    return ImportResult(len(bank.items), bank.note)
+    return result
 
 
 def _existing(session: Session, module: Module) -> dict[str, Question]:
@@ -70,13 +96,16 @@ def _existing(session: Session, module: Module) -> dict[str, Question]:
     return {checksum: question for checksum, question in rows}
 
 
-def _check_against_bank(located: Located, existing: dict[str, Question], keys: set[str], problems: Collector):
+def _check_against_bank(located: Located, existing: dict[str, Question], by_key: dict[str, Question],
+                        update_existing: bool, problems: Collector) -> None:
+    key = located.draft.key
+    target = by_key.get(key) if key else None
     twin = existing.get(content_checksum(located.draft))
-    if twin is not None:
+    if twin is not None and twin is not target:
         state = "（已停用）" if twin.status == "retired" else ""
         located.report(problems, "题干", f"与题库中已有的题目 {twin.key}{state} 重复")
-    if located.draft.key and located.draft.key in keys:
-        located.report(problems, "编号", f"编号 {located.draft.key} 在题库中已存在")
+    if target is not None and not update_existing:
+        located.report(problems, "编号", f"编号 {key} 在题库中已存在（要更新这些题目，请选择“更新编号相同的题目”）")
 
 
 def _new_key(checksum: str, keys: set[str]) -> str:

@@ -54,19 +54,18 @@ def test_text_format_round_trip():
     assert [item.draft for item in bank.items] == DRAFTS
 
 
-def test_xlsx_round_trip_gives_the_same_questions_without_ids():
+def test_xlsx_round_trip_gives_the_same_questions_with_their_keys():
     bank, problems = read(write_xlsx(DRAFTS[:4]), "bank.xlsx")
     assert problems == []
-    expected = [QuestionDraft(**{**d.__dict__, "key": None}) for d in DRAFTS[:4]]
-    assert [item.draft for item in bank.items] == expected
+    assert [item.draft for item in bank.items] == DRAFTS[:4]
     assert [item.line for item in bank.items] == [2, 3, 4, 5]
 
 
 def test_xlsx_export_uses_the_chinese_template_headers():
     sheet = load_workbook(io.BytesIO(write_xlsx(DRAFTS[:1]))).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:3] == ("题型", "题干", "选项A") and rows[0][-6:] == ("答案", "解析", "难度", "章", "条", "标签")
-    assert rows[1][0] == "单选" and rows[1][-4:] == (1, 2, 4, "组织设置, 数字")
+    assert rows[0][:3] == ("题型", "题干", "选项A") and rows[0][-7:] == ("答案", "解析", "难度", "章", "条", "标签", "编号")
+    assert rows[1][0] == "单选" and rows[1][-5:] == (1, 2, 4, "组织设置, 数字", "q-1")
 
 
 # ---- GIFT and Aiken ---------------------------------------------------------------------------
@@ -242,10 +241,7 @@ def test_every_problem_of_a_spreadsheet_is_reported_with_row_and_column():
         "bank.xlsx，第4行，“答案”列：答案 D 不在选项中（选项为 AB）",
         "bank.xlsx，第5行，“题型”列：未知题型“问答”，应为 单选、多选、判断 或 填空",
         "bank.xlsx，第6行，“题干”列：题干不能为空",
-        "bank.xlsx，第7行，“题干”列：内容“=HYPERLINK(\"http://x”以 = + - @ 开头，像是公式，请改为纯文本（可在前面加全角字符或空格）",
-        "bank.xlsx，第7行，“选项A”列：内容“@SUM(A1)”以 = + - @ 开头，像是公式，请改为纯文本（可在前面加全角字符或空格）",
-        "bank.xlsx，第7行，“题干”列：题干不能为空",
-        "bank.xlsx，第7行，“选项”列：选项A是空的",
+        "bank.xlsx，第7行，“题干”列：单元格是公式“=HYPERLINK(\"http://x”，请改为纯文本（复制后“选择性粘贴 → 值”）",
         "bank.xlsx，第8行，“题干”列：与第2行的题目重复（题干、选项和答案相同）",
         "bank.xlsx，第9行，“章”列：“第二章节”不是整数",
     ]
@@ -259,14 +255,14 @@ def test_a_real_formula_cell_is_refused():
     buffer = io.BytesIO()
     workbook.save(buffer)
     _bank, problems = read(buffer.getvalue(), "f.xlsx")
-    assert problems[0].startswith("f.xlsx，第2行，“题干”列：内容“=1+1”以 = + - @ 开头")
+    assert problems == ["f.xlsx，第2行，“题干”列：单元格是公式“=1+1”，请改为纯文本（复制后“选择性粘贴 → 值”）"]
 
 
 def test_missing_required_headers_are_reported_on_row_one():
-    _bank, problems = read(xlsx([["单选", "题"]], header=["题型", "题目"]), "h.xlsx")
+    _bank, problems = read(xlsx([["单选", "题"]], header=["题型", "备注"]), "h.xlsx")
     assert problems == ["h.xlsx，第1行：缺少必填列“题干”（表头应在第1行，可下载模板对照）",
                         "h.xlsx，第1行：缺少必填列“答案”（表头应在第1行，可下载模板对照）",
-                        "h.xlsx，第1行：缺少必填列“章”（表头应在第1行，可下载模板对照）"]
+                        "h.xlsx，第1行：缺少必填列“章”（表头应在第1行，可下载模板对照，或在导入页面填写章）"]
 
 
 # ---- fill-in answers and checksums --------------------------------------------------------------

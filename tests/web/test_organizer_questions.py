@@ -140,16 +140,21 @@ def test_import_adds_questions_and_export_round_trips(client, auth, organizer_a,
     exported = client.get(f"/manage/questions/export.xlsx?module={bank_module.id}&chapter=4")
     rows = list(load_workbook(io.BytesIO(exported.data)).active.iter_rows(values_only=True))
     assert rows[0][:2] == ("题型", "题干") and len(rows) == 4  # header + q-3, q-4, the import
-    # Importing the export again: every question is reported as a duplicate, nothing added.
-    page = _upload(client, bank_module.id, exported.data, "export.xlsx").get_data(as_text=True)
-    assert page.count("与题库中已有的题目") == 3 and "export.xlsx，第2行" in page
+    # Importing the export again finds every question by its key (编号): nothing added, nothing changed.
+    assert {"q-3", "q-4"} <= {row[-1] for row in rows[1:]}
+    response = _upload(client, bank_module.id, exported.data, "export.xlsx")
+    assert response.status_code == 302
+    page = client.get(response.location).get_data(as_text=True)
+    assert "已导入3道题：新增0道，3道与题库中相同、未改动。" in page
+    db.session.rollback()
+    assert len(db.session.scalars(select(Question).where(Question.source == "import")).all()) == 1
 
 
 def test_template_download_has_headers_and_examples(client, auth, organizer_a):
     auth.login(organizer_a)
     response = client.get("/manage/questions/template.xlsx")
     rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
-    assert rows[0][0] == "题型" and "选项H" in rows[0] and rows[0][-1] == "标签"
+    assert rows[0][0] == "题型" and "选项H" in rows[0] and rows[0][-2:] == ("标签", "编号")
     assert [row[0] for row in rows[1:]] == ["单选", "多选", "判断", "填空"]
 
 

@@ -1,14 +1,17 @@
 """Question banks: drafts, their checks, and the file formats they are read from and written to.
 
-`read_bank` is the one entry point for files: it picks the reader by extension, decodes text
-(UTF-8 with or without BOM, else GB18030 with a note), checks every question, and reports duplicates
-within the file — every problem with file, line (or row) and field (or column).
+`read_bank` is the one entry point for files: it picks the reader by extension (a .txt file by its
+content: Moodle writes GIFT as .txt, and Aiken files are .txt), decodes text (UTF-8 with or without BOM,
+UTF-16, else GB18030 with a note), checks every question, and reports duplicates within the file —
+every problem with file, line (or row) and field (or column). What a reader keeps but not exactly as
+written (a dropped label, partial credit) comes back as warnings, with the same places.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from ..problems import Collector
+from ..problems import Collector, Problem
 from .aiken import parse_aiken
 from .draft import (F_KEY, QUESTION_TYPES, TYPE_WORDS, WORD_OF_TYPE, Issue, QuestionDraft, answer_text,
                     blank_count, content_checksum, parse_answer, parse_tags, validate)
@@ -30,10 +33,27 @@ _TEXT_READERS = {"txt": parse_text, "gift": parse_gift, "aiken": parse_aiken}
 
 @dataclass
 class BankFile:
-    """The checked questions of one file, and a note to show (e.g. the encoding fallback)."""
+    """The checked questions of one file, a note to show (e.g. the encoding fallback), and warnings."""
 
     items: list[Located] = field(default_factory=list)
     note: str | None = None
+    warnings: list[Problem] = field(default_factory=list)
+
+
+_TEXT_HEADER = re.compile(r"^##[ \t]", re.M)
+_AIKEN_ANSWER = re.compile(r"^[ \t]*ANSWER[ \t]*[:：]", re.M | re.I)
+_GIFT_MARKS = re.compile(r"(^|\n)[ \t]*::|(?<!\\)\{[^{}]*(?<!\\)\}")
+
+
+def sniff_text(text: str) -> str:
+    """Which text format a .txt file is written in: "txt" (the platform's), "aiken" or "gift"."""
+    if _TEXT_HEADER.search(text):
+        return "txt"
+    if _AIKEN_ANSWER.search(text):
+        return "aiken"
+    if _GIFT_MARKS.search(text):
+        return "gift"
+    return "txt"
 
 
 def read_bank(data: bytes, filename: str, problems: Collector, *, require_keys: bool = False,
@@ -46,9 +66,12 @@ def read_bank(data: bytes, filename: str, problems: Collector, *, require_keys: 
     """
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if suffix == "xlsx":
-        items, note = read_xlsx(data, problems), None
+        items, note = read_xlsx(data, problems, chapter_given=default_chapter is not None), None
     elif suffix in _TEXT_READERS:
         text, note = decode_text(data, problems)
+        if text is not None and suffix == "txt" and not require_keys and (found := sniff_text(text)) != "txt":
+            suffix = found
+            note = " ".join(filter(None, [note, f"文件内容是 {FORMATS[found]} 格式，已按该格式读取。"]))
         items = _TEXT_READERS[suffix](text, problems) if text is not None else []
     else:
         problems.add("不支持的文件类型，请上传 .xlsx、.txt（文本格式）、.gift 或 .aiken 文件")
@@ -71,7 +94,9 @@ def read_bank(data: bytes, filename: str, problems: Collector, *, require_keys: 
     if not items and not problems.problems:
         problems.add("文件中没有题目")
     problems.problems.sort(key=lambda p: p.line or 0)
-    return BankFile(items, note)
+    warnings = [Problem(message, problems.file, *located.place(name, line))
+                for located in items for name, message, line in located.warnings]
+    return BankFile(items, note, warnings)
 
 
 def _report_duplicates(items: list[Located], problems: Collector) -> None:

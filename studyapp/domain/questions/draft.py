@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from ..grading import normalize_text
@@ -16,8 +17,19 @@ QUESTION_TYPES = ("single", "multiple", "true_false", "fill_blank")
 #: Chinese type words used by every file format and the web pages.
 TYPE_WORDS = {"单选": "single", "多选": "multiple", "判断": "true_false", "填空": "fill_blank"}
 WORD_OF_TYPE = {code: word for word, code in TYPE_WORDS.items()}
+#: Other ways files from Chinese exam systems name the types (read, never written).
+TYPE_ALIASES = {
+    **TYPE_WORDS, "单选题": "single", "单项选择": "single", "单项选择题": "single",
+    "多选题": "multiple", "多项选择": "multiple", "多项选择题": "multiple",
+    "判断题": "true_false", "是非题": "true_false", "填空题": "fill_blank",
+}
+#: A question's key: what the text format's "## key" line, the spreadsheet's 编号 column and exports carry.
+KEY_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
+MAX_KEY = 80
 OPTION_LETTERS = "ABCDEFGH"
 BLANK = re.compile(r"_{3,}")
+#: Blanks as people type them in Word or Excel: （　）, (  ), （）. In a fill-in stem they become ___.
+TYPED_BLANK = re.compile(r"[（(][ \t\u3000]*[)）]")
 TRUE_WORDS = {"对", "正确", "√", "✓", "是", "t", "true", "y"}
 FALSE_WORDS = {"错", "错误", "×", "✗", "否", "f", "false", "n"}
 MAX_STEM, MAX_OPTION, MAX_TAG = 5000, 1000, 30
@@ -57,6 +69,22 @@ class Issue:
 def blank_count(stem: str) -> int:
     """Blanks in a fill-in stem: each run of three or more underscores."""
     return len(BLANK.findall(stem or ""))
+
+
+def type_of(word: str) -> str:
+    """The type code a file's type word names (单选, 单选题, 单项选择题 …); unknown words come back as they are."""
+    word = (word or "").strip()
+    return TYPE_ALIASES.get(word, word)
+
+
+def typed_blanks_to_underscores(stem: str) -> str:
+    """A fill-in stem with typed blanks（　）made into ___, the one blank the platform draws."""
+    return TYPED_BLANK.sub("___", stem)
+
+
+def letters_of(text: str) -> str:
+    """Answer or option letters as typed, made plain: full-width (ＡＢ) and lowercase (a) become AB."""
+    return unicodedata.normalize("NFKC", text or "").upper()
 
 
 def validate(draft: QuestionDraft) -> list[Issue]:
@@ -159,10 +187,10 @@ def parse_answer(qtype: str, text: str) -> tuple[object, str | None]:
     if not text:
         return None, None  # validate() reports the missing answer
     if qtype == "single":
-        letter = text.upper()
+        letter = letters_of(text).strip(" .、,，")
         return (letter, None) if len(letter) == 1 else (None, f"单选题的答案应为一个选项字母，而不是“{text}”")
     if qtype == "multiple":
-        letters = list(_SEPARATORS.sub("", text).upper())
+        letters = list(_SEPARATORS.sub("", letters_of(text)))
         if not all(letter.isascii() and letter.isalpha() for letter in letters):
             return None, f"多选题的答案应为选项字母（如 ACD），而不是“{text}”"
         if len(set(letters)) != len(letters):

@@ -1,7 +1,11 @@
 """What every bank reader shares: decoding bytes, and where each parsed question came from."""
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass, field
+
+import nh3
 
 from ..problems import Collector
 from .draft import QuestionDraft
@@ -20,14 +24,25 @@ class Located:
     spreadsheet: bool = False
     #: Fields already reported as unreadable, so the checks that follow do not repeat them.
     reported: set[str] = field(default_factory=set)
+    #: (field or None, message, line or None): what was read but changed or dropped, shown with the import.
+    warnings: list[tuple[str | None, str, int | None]] = field(default_factory=list)
+
+    def warn(self, field_name: str | None, message: str, line: int | None = None) -> None:
+        """Note something the import keeps, but not exactly as written (a dropped label, partial credit)."""
+        self.warnings.append((field_name, message, line))
+
+    def place(self, field_name: str | None, line: int | None = None) -> tuple[int, str | None]:
+        """(line or row, column label) of a field, as problems about it are shown."""
+        if self.spreadsheet:
+            return line or self.line, field_name
+        if field_name is None:
+            return line or self.line, None
+        return line or self.field_lines.get(field_name, self.line), f"{field_name}字段"
 
     def report(self, problems: Collector, field_name: str, message: str) -> None:
         """Add a problem about one field, pointing at its line, or its row and column."""
         self.reported.add(field_name)
-        if self.spreadsheet:
-            problems.add(message, self.line, field_name)
-        else:
-            problems.add(message, self.field_lines.get(field_name, self.line), f"{field_name}字段")
+        problems.add(message, *self.place(field_name))
 
 
 def decode_text(data: bytes, problems: Collector) -> tuple[str | None, str | None]:
@@ -39,6 +54,12 @@ def decode_text(data: bytes, problems: Collector) -> tuple[str | None, str | Non
     if len(data) > MAX_FILE_BYTES:
         problems.add(f"文件过大（最多{MAX_FILE_BYTES // 1024 // 1024}MB）")
         return None, None
+    if (wide := _utf16(data)) is not None:  # Windows Notepad's "Unicode"
+        try:
+            return _lines(data.decode(wide).lstrip("\ufeff")), None
+        except UnicodeDecodeError:
+            problems.add("文件看起来是 UTF-16 编码，但无法读取，请另存为 UTF-8 编码的文本文件")
+            return None, None
     if b"\x00" in data[:8192] or data.startswith(b"PK\x03\x04"):
         problems.add("这不是文本文件（可能是 Excel 或其他二进制文件）；Excel 题库请以 .xlsx 扩展名上传")
         return None, None
@@ -58,6 +79,20 @@ def decode_text(data: bytes, problems: Collector) -> tuple[str | None, str | Non
     return _lines(text), None
 
 
+def _utf16(data: bytes) -> str | None:
+    """The UTF-16 codec of text with a byte-order mark, or without one when every other byte of a
+    mostly-ASCII start is NUL; None for anything else."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    head = data[:512]
+    if len(head) >= 4 and len(head) % 2 == 0:
+        if head[1::2].count(0) >= len(head) // 2 * 0.9 and head[0::2].count(0) == 0:
+            return "utf-16-le"
+        if head[0::2].count(0) >= len(head) // 2 * 0.9 and head[1::2].count(0) == 0:
+            return "utf-16-be"
+    return None
+
+
 def _lines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -67,3 +102,17 @@ def _looks_garbled(text: str) -> bool:
     not really GBK text."""
     bad = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\t\n\r") or 0xE000 <= ord(ch) <= 0xF8FF)
     return bad > 0
+
+
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+
+
+def escape_tags(text: str) -> str:
+    """Plain text made safe to store as Markdown: a "<" that would open a tag (x<y) shows as written."""
+    return _TAG_START.sub("&lt;", text)
+
+
+def html_to_text(fragment: str) -> str:
+    """The text an HTML fragment shows (tags dropped, entities decoded), for fields shown as plain text."""
+    cleaned = nh3.clean(fragment, tags=set(), clean_content_tags={"script", "style"})
+    return re.sub(r"\s+", " ", html.unescape(cleaned)).strip()

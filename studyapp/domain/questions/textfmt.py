@@ -17,13 +17,14 @@ import re
 
 from ..problems import Collector
 from .draft import (F_ANSWER, F_ARTICLE, F_CHAPTER, F_DIFFICULTY, F_EXPLANATION, F_OPTIONS, F_STEM, F_TAGS,
-                    TYPE_WORDS, WORD_OF_TYPE, QuestionDraft, answer_text, parse_answer, parse_int, parse_tags)
+                    KEY_PATTERN, WORD_OF_TYPE, QuestionDraft, answer_text, letters_of, parse_answer, parse_int, parse_tags, type_of,
+                    typed_blanks_to_underscores)
 from .source import Located
 
 HEADER = re.compile(r"^##[ \t]+(\S+)(?:[ \t]+(\S+))?[ \t]*$")
-KEY_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
 FIELD = re.compile(r"^(题干|答案|解析|难度|章|条|标签)[ \t]*[:：][ \t]?(.*)$")
-OPTION = re.compile(r"^([A-Z])[.．、][ \t]?(.*)$")
+#: "A. …" as written by the platform, and the labels people type: A、 A． A) (A) （A） Ａ． a.
+OPTION = re.compile(r"^(?:[(（]([A-Za-hＡ-Ｚａ-ｈ])[)）]|([A-ZＡ-Ｚa-hａ-ｈ])[.．、)）])[ \t]?(.*)$")
 TEXT_FIELDS = (F_STEM, F_EXPLANATION)
 
 
@@ -58,8 +59,8 @@ def parse_text(text: str, problems: Collector) -> list[Located]:
             raw["fields"][last] = match.group(2).strip() if last not in TEXT_FIELDS else match.group(2)
             raw["lines"][last] = number
         elif match := OPTION.match(line):
-            last = match.group(1)
-            raw["options"].append([last, match.group(2).strip()])
+            last = letters_of(match.group(1) or match.group(2))
+            raw["options"].append([last, match.group(3).strip()])
             raw["lines"].setdefault(F_OPTIONS, number)
         else:
             _continue(raw, last, "\n" * pending + line, number, problems)
@@ -79,7 +80,7 @@ def _start(line: str, number: int, problems: Collector) -> dict:
             problems.add(f"编号“{key[:40]}”只能由字母、数字和 - _ . 组成（最长80个字符）", number)
         if word is None:
             problems.add("缺少题型（单选、多选、判断 或 填空）", number)
-    qtype = TYPE_WORDS.get(word or "", word or "")
+    qtype = type_of(word or "")
     return {"key": key, "qtype": qtype, "line": number, "fields": {}, "options": [], "lines": {"题型": number}}
 
 
@@ -95,7 +96,9 @@ def _continue(raw: dict, last: str | None, text: str, number: int, problems: Col
 def _finish(raw: dict, problems: Collector) -> Located:
     fields, lines = raw["fields"], raw["lines"]
     qtype = raw["qtype"]
-    draft = QuestionDraft(key=raw["key"], qtype=qtype, stem_md=fields.get(F_STEM, "").strip(),
+    stem = fields.get(F_STEM, "").strip()
+    draft = QuestionDraft(key=raw["key"], qtype=qtype,
+                          stem_md=typed_blanks_to_underscores(stem) if qtype == "fill_blank" else stem,
                           options=[(k, t) for k, t in raw["options"]],
                           explanation_md=fields.get(F_EXPLANATION, "").strip(),
                           tags=parse_tags(fields.get(F_TAGS, "")))

@@ -67,8 +67,11 @@ def draft_from_form(form: QuestionForm, key: str) -> tuple[QuestionDraft, str | 
 
 class ImportForm(FlaskForm):
     file = FileField("题库文件（.xlsx、.txt、.gift 或 .aiken）", validators=[FileRequired("请选择文件")])
-    chapter = IntegerField("章（文件中未写章号时使用，如 Aiken 格式）", validators=[Optional(), NumberRange(min=1)])
-    article = IntegerField("条（可不填）", validators=[Optional(), NumberRange(min=1)])
+    chapter = IntegerField("章（文件中没有写章号的题目用它，如 Aiken、没有“章”列的 Excel）",
+                           validators=[Optional(), NumberRange(min=1, max=999)])
+    article = IntegerField("条（可不填）", validators=[Optional(), NumberRange(min=1, max=9999)])
+    on_existing = SelectField("编号与题库中已有题目相同时", default="update", choices=[
+        SelectChoice("update", "更新这些题目（导出、修改后再导入）"), SelectChoice("refuse", "报错，不导入")])
 
 
 __all__ = ["QuestionForm", "ImportForm", "form_from_draft", "draft_from_form", "option_fields", "WORD_OF_TYPE"]

@@ -156,7 +156,8 @@ def question_import():
         upload = form.file.data
         try:
             result = bank.import_bank(db.session, current_user, module, upload.read(), upload.filename or "",
-                                      now(), form.chapter.data, form.article.data)
+                                      now(), form.chapter.data, form.article.data,
+                                      update_existing=form.on_existing.data != "refuse")
         except ValidationFailed as exc:
             db.session.rollback()
             problems = [str(p) for p in exc.problems]
@@ -165,10 +166,27 @@ def question_import():
             abort(exc.status, str(exc))
         else:
             db.session.commit()
-            flash(f"已导入{result.count}道题。" + (result.note or ""), "success")
+            _flash_import(result)
             return redirect(url_for("organizer.question_list", module=module.id, status="active"))
     return _render("import.html", form=form, module=module, modules=modules,
                            problems=problems, formats=FORMATS)
+
+
+MAX_WARNINGS_SHOWN = 30
+
+
+def _flash_import(result: bank.ImportResult) -> None:
+    parts = [f"新增{result.created}道"]
+    if result.updated:
+        shown = "、".join(result.updated[:10]) + ("等" if len(result.updated) > 10 else "")
+        parts.append(f"按编号更新{len(result.updated)}道（{shown}）")
+    if result.unchanged:
+        parts.append(f"{result.unchanged}道与题库中相同、未改动")
+    flash(f"已导入{result.count}道题：" + "，".join(parts) + "。" + (result.note or ""), "success")
+    for warning in result.warnings[:MAX_WARNINGS_SHOWN]:
+        flash(f"请核对：{warning}", "warning")
+    if len(result.warnings) > MAX_WARNINGS_SHOWN:
+        flash(f"另有{len(result.warnings) - MAX_WARNINGS_SHOWN}条类似提示未列出。", "warning")
 
 
 TEMPLATE_EXAMPLES = [
