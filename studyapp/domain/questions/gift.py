@@ -98,8 +98,9 @@ def _blocks(text: str):
             if block.lines:
                 yield block
                 block = _Block()
-            if stripped:
+            if stripped:  # comments above a category belong to no question
                 yield _Block([number], [stripped])
+                block = _Block()
             continue
         block.numbers.append(number)
         block.lines.append(line.rstrip())
