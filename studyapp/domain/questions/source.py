@@ -80,17 +80,26 @@ def decode_text(data: bytes, problems: Collector) -> tuple[str | None, str | Non
 
 
 def _utf16(data: bytes) -> str | None:
-    """The UTF-16 codec of text with a byte-order mark, or without one when every other byte of a
-    mostly-ASCII start is NUL; None for anything else."""
+    """The UTF-16 codec of text with a byte-order mark, or of BOM-less text containing NUL bytes that
+    decodes to ordinary Chinese or ASCII text in one byte order; None for anything else."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
-    head = data[:512]
-    if len(head) >= 4 and len(head) % 2 == 0:
-        if head[1::2].count(0) >= len(head) // 2 * 0.9 and head[0::2].count(0) == 0:
-            return "utf-16-le"
-        if head[0::2].count(0) >= len(head) // 2 * 0.9 and head[1::2].count(0) == 0:
-            return "utf-16-be"
+    if b"\x00" not in data[:8192] or len(data) % 2:
+        return None
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            sample = data[:8192].decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if sample and sum(map(_ordinary, sample)) >= 0.95 * len(sample):
+            return codec
     return None
+
+
+def _ordinary(ch: str) -> bool:
+    code = ord(ch)
+    return (32 <= code < 127 or ch in "\t\n\r" or 0x4E00 <= code <= 0x9FFF or 0x3000 <= code <= 0x303F
+            or 0xFF00 <= code <= 0xFFEF or 0x2000 <= code <= 0x206F)
 
 
 def _lines(text: str) -> str:
