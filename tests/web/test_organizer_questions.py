@@ -166,3 +166,23 @@ def test_coverage_matrix_counts_and_gaps(client, auth, admin, loaded, bank_modul
     assert f'href="/manage/questions?module={bank_module.id}&amp;chapter=2&amp;article=4&amp;type=single">1</a>' in page
     assert '<tr class="is-gap" data-chapter="2" data-article="6">' in page
     assert '<tr class="" data-chapter="2" data-article="4">' in page
+
+
+def test_import_names_the_chapter_and_lists_what_it_changed(client, auth, organizer_a, loaded, db, bank_module):
+    from openpyxl import Workbook
+
+    auth.login(organizer_a)
+    book = Workbook()
+    book.active.append(["题目类型（必填）", "题目内容*", "选项A", "选项B", "正确答案", "答案解析"])
+    book.active.append(["单选题", "支部委员会会议须有多少委员到会方能召开？", "A、半数以上", "B、三分之二以上", "ａ", "第十二条。"])
+    out = io.BytesIO()
+    book.save(out)
+    response = _upload(client, bank_module.id, out.getvalue(), "exam.xlsx", chapter="4", article="12")
+    assert response.status_code == 302
+    page = client.get(response.location).get_data(as_text=True)
+    assert "已导入1道题：新增1道。" in page
+    assert "请核对：exam.xlsx，第2行，“选项A”列：去掉了选项开头重复的标号“A、”" in page
+    db.session.rollback()
+    imported = db.session.scalar(select(Question).where(Question.source == "import"))
+    assert (imported.current.chapter_number, imported.current.article_number, imported.current.answer) == (4, 12, "A")
+    assert imported.current.options == [{"key": "A", "text": "半数以上"}, {"key": "B", "text": "三分之二以上"}]
