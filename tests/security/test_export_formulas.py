@@ -56,8 +56,9 @@ def poisoned(db, world):
             side.sitting.title = first
             side.contest.title = second
             side.study.title = first
-            for question in side.questions:
+            for i, question in enumerate(side.questions):
                 question.current.stem_md = PAYLOADS[(n + 2) % 4]
+                question.key = f"{PAYLOADS[(n + 3) % 4]}{n}-{i}"  # keys are exported too (编号)
         db.session.commit()
     return world
 
