@@ -29,7 +29,8 @@ BANK_LINES = st.sampled_from([
     "<script>alert(1)</script>", "=HYPERLINK(\"http://x\")", "\x00", "\ufeff", "第一章", "题型：判断", "答案：对",
     # GIFT as Moodle writes it (issue 17): weights, matching, numeric, missing word, formats, escapes, feedback
     "::w:: 每{~月 ~%50%半年 =季度}召开 {T}", "=a -> b", "{#1822:1}", "{#=1822:0 =%50%1822:2}", "~%-33%乙",
-    "::" + "长" * 300 + ":: 题 {T}", "[html]<pre>  x</pre>", "\\\\ \\{ \\}", "FALSE#错#对####总", "$CATEGORY: $course$/top/第2单元",
+    "::" + "长" * 300 + ":: 题 {T}", "[html]<pre>  x</pre>", "\\\\ \\{ \\}", "FALSE#错#对####总",
+    "$CATEGORY: $course$/top/第2单元",
     "// [tag:标签]", "(A) 30人", "Ａ．50人", "a. 小写", "（　）", "ANSWER: ａｂ", "## k-1 单选题",
 ])
 TEXTY = st.one_of(
@@ -65,7 +66,8 @@ def test_bank_reader_never_crashes(data, suffix):
     read_bank(data, f"bank.{suffix}", problems)  # problems are collected, nothing raised
 
 
-CHOICE = st.lists(st.tuples(st.sampled_from("=~"), st.one_of(st.none(), st.integers(-100, 100))), min_size=2, max_size=8)
+CHOICE = st.lists(st.tuples(st.sampled_from("=~"), st.one_of(st.none(), st.integers(-100, 100))),
+                  min_size=2, max_size=8)
 
 
 @FUZZ

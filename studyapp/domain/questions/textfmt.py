@@ -17,8 +17,8 @@ import re
 
 from ..problems import Collector
 from .draft import (F_ANSWER, F_ARTICLE, F_CHAPTER, F_DIFFICULTY, F_EXPLANATION, F_OPTIONS, F_STEM, F_TAGS,
-                    KEY_PATTERN, WORD_OF_TYPE, QuestionDraft, answer_text, letters_of, parse_answer, parse_int, parse_tags, type_of,
-                    typed_blanks_to_underscores)
+                    KEY_PATTERN, WORD_OF_TYPE, QuestionDraft, answer_text, letters_of, parse_answer, parse_int,
+                    parse_tags, type_of, typed_blanks_to_underscores)
 from .source import Located
 
 HEADER = re.compile(r"^##[ \t]+(\S+)(?:[ \t]+(\S+))?[ \t]*$")
