@@ -105,7 +105,7 @@ def _check_against_bank(located: Located, existing: dict[str, Question], by_key:
         state = "（已停用）" if twin.status == "retired" else ""
         located.report(problems, "题干", f"与题库中已有的题目 {twin.key}{state} 重复")
     if target is not None and not update_existing:
-        located.report(problems, "编号", f"编号 {key} 在题库中已存在（要更新这些题目，请选择“更新编号相同的题目”）")
+        located.report(problems, "编号", f"编号 {key} 在题库中已存在（要更新它，请在导入页选择“更新这些题目”）")
 
 
 def _new_key(checksum: str, keys: set[str]) -> str:

@@ -65,7 +65,7 @@ def test_refusing_existing_keys_reports_each_and_imports_nothing(db, bank, admin
     data = _edit_cell(_export(db, bank), "q-1", "答案", "C")
     with pytest.raises(ValidationFailed) as caught:
         import_bank(db.session, admin, bank, data, "export.xlsx", FIXED_NOW, update_existing=False)
-    assert "export.xlsx，第2行，“编号”列：编号 q-1 在题库中已存在（要更新这些题目，请选择“更新编号相同的题目”）" in \
+    assert "export.xlsx，第2行，“编号”列：编号 q-1 在题库中已存在（要更新它，请在导入页选择“更新这些题目”）" in \
         [str(p) for p in caught.value.problems]
     db.session.rollback()
     assert next(q for q in _questions(db, bank) if q.key == "q-1").current.answer == "B"

@@ -71,7 +71,7 @@ class ImportForm(FlaskForm):
                            validators=[Optional(), NumberRange(min=1, max=999)])
     article = IntegerField("条（可不填）", validators=[Optional(), NumberRange(min=1, max=9999)])
     on_existing = SelectField("编号与题库中已有题目相同时", default="update", choices=[
-        SelectChoice("update", "更新这些题目（导出、修改后再导入）"), SelectChoice("refuse", "报错，不导入")])
+        SelectChoice("update", "更新这些题目"), SelectChoice("refuse", "报错，不导入")])
 
 
 __all__ = ["QuestionForm", "ImportForm", "form_from_draft", "draft_from_form", "option_fields", "WORD_OF_TYPE"]
