@@ -63,7 +63,7 @@ def read_sheet(data: bytes, problems, *, formulas: bool = False, max_rows: int =
         problems.add(UNREADABLE)
         return None
     try:
-        return _read(workbook.worksheets[0], problems, max_rows, max_columns)
+        return _read(workbook.worksheets[0], problems, max_rows, max_columns, formulas)
     except (KeyError, ValueError, TypeError, IndexError, OSError, zipfile.BadZipFile, SyntaxError):
         problems.add(UNREADABLE)  # a damaged sheet inside a valid zip (XML errors are SyntaxErrors)
         return None
@@ -71,7 +71,7 @@ def read_sheet(data: bytes, problems, *, formulas: bool = False, max_rows: int =
         workbook.close()
 
 
-def _read(worksheet, problems, max_rows: int, max_columns: int) -> Sheet | None:
+def _read(worksheet, problems, max_rows: int, max_columns: int, formulas: bool) -> Sheet | None:
     # The <dimension> element, when present, declares the used range: refuse before reading a row.
     declared_rows, declared_columns = worksheet.max_row, worksheet.max_column
     if (declared_rows or 0) > max_rows or (declared_columns or 0) > max_columns:
@@ -88,14 +88,16 @@ def _read(worksheet, problems, max_rows: int, max_columns: int) -> Sheet | None:
     sheet = Sheet(header=header)
     if not header:
         return sheet
-    width = len(header)
-    for number, cells in enumerate(worksheet.iter_rows(min_row=2, max_row=max_rows + 1, max_col=width), start=2):
-        if all(cell.value is None or cell.value == "" for cell in cells):
+    # Cell objects only when formulas must be told from text; plain values are faster.
+    rows = worksheet.iter_rows(min_row=2, max_row=max_rows + 1, max_col=len(header), values_only=not formulas)
+    for number, cells in enumerate(rows, start=2):
+        values = [_value(cell) for cell in cells] if formulas else cells
+        if all(value is None or value == "" for value in values):
             continue  # blank rows (Excel leaves many) cost nothing
         if number > max_rows:
             problems.add(too_large(f"超过{max_rows}行", max_rows, max_columns))
             return None
-        sheet.rows.append((number, [_value(cell) for cell in cells]))
+        sheet.rows.append((number, list(values)))
     return sheet
 
 

@@ -118,6 +118,12 @@ d. 200人
     assert second.stem_md == "党员大会一般每___召开1次，支委会一般每___召开1次。" and second.answer == [["季度"], ["月"]]
 
 
+def test_text_that_only_looks_like_a_lowercase_label_stays_in_the_stem():
+    text = "## t-3 判断\n题干: 下列说法正确：\ne.g. 党员大会\n答案: 对\n解析: 第十一条。\n章: 4\n"
+    bank, problems, _ = read(text.encode(), "bank.txt")
+    assert problems == [] and bank.items[0].draft.stem_md == "下列说法正确：\ne.g. 党员大会"
+
+
 # ---- what a file is ---------------------------------------------------------------------------
 
 AIKEN = "支部委员会会议须有多少委员到会方能召开？\nA. 半数以上\nB. 三分之二以上\nANSWER: A\n"

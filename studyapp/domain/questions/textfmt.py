@@ -24,7 +24,8 @@ from .source import Located
 HEADER = re.compile(r"^##[ \t]+(\S+)(?:[ \t]+(\S+))?[ \t]*$")
 FIELD = re.compile(r"^(题干|答案|解析|难度|章|条|标签)[ \t]*[:：][ \t]?(.*)$")
 #: "A. …" as written by the platform, and the labels people type: A、 A． A) (A) （A） Ａ． a.
-OPTION = re.compile(r"^(?:[(（]([A-Za-hＡ-Ｚａ-ｈ])[)）]|([A-ZＡ-Ｚa-hａ-ｈ])[.．、)）])[ \t]?(.*)$")
+#: Not "e.g." or "U.S.": a label is never followed by another letter and a dot.
+OPTION = re.compile(r"^(?:[(（]([A-Za-hＡ-Ｚａ-ｈ])[)）]|([A-ZＡ-Ｚa-hａ-ｈ])[.．、)）])(?![A-Za-z]\.)[ \t]?(.*)$")
 TEXT_FIELDS = (F_STEM, F_EXPLANATION)
 
 
