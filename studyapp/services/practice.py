@@ -187,7 +187,7 @@ def answer(session: Session, user: User, question_id: int, raw_response, now: da
         raise Invalid(str(exc)) from None
     if grading.is_blank(version.qtype, response):
         raise Invalid("请先作答")
-    outcome = grading.grade(version.qtype, version.answer, response, 1)
+    outcome = grading.grade(version.qtype, version.answer, response, 1, stem=version.stem_md)
     row = PracticeAnswer(user_id=user.id, question_id=item.question.id, question_version_id=version.id,
                          response=response, correct=outcome.correct, answered_at=now)
     session.add(row)
