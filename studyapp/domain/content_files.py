@@ -14,6 +14,17 @@ H2 = re.compile(r"^##(?!#)\s*(.+?)\s*#*\s*$")
 FENCE = re.compile(r"^\s*(```|~~~)")
 
 
+#: Chapter number of a module's overview section (facts about the document as a whole, before chapter 1).
+OVERVIEW_CHAPTER = 0
+
+
+def chapter_label(number: int, title: str = "") -> str:
+    """"第一章 总则" as written, "第3章 标题" when the title lacks its number; the overview by its title alone."""
+    if number == OVERVIEW_CHAPTER:
+        return title or "概况"
+    return title if title.startswith("第") else f"第{number}章 {title}".strip()
+
+
 def checksum(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 

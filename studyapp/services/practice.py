@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from ..domain import grading
+from ..domain import content_files, grading
 from ..models import Article, Chapter, Module, Question, QuestionVersion, User
 from ..models.practice import PracticeAnswer
 from . import wrong_book
@@ -121,9 +121,7 @@ def article_set(session: Session, user: User, slug: str, article: int, now: date
     return _set(title or f"第{article}条", items)
 
 
-def chapter_label(number: int, title: str) -> str:
-    """"第一章 总则" as written, or "第3章 标题" when the title does not carry its number."""
-    return title if title.startswith("第") else f"第{number}章 {title}".strip()
+chapter_label = content_files.chapter_label
 
 
 def random_set(session: Session, user: User, count: int, now: datetime, rng: random.Random) -> PracticeSet:
