@@ -138,7 +138,7 @@ def book_set(session: Session, user: User, now: datetime, chapter: int | None = 
     eligible = {item.question.id for item in _items(session, user, now, Question.id.in_(
         [e.entry.question_id for e in entries]))} if entries else set()
     ids = [e.entry.question_id for e in entries if e.entry.question_id in eligible]
-    title = "错题重练" if chapter is None else f"错题重练 · 第{chapter}章"
+    title = "错题重练" if chapter is None else f"错题重练 · {chapter_label(chapter)}"
     return _ids_set(title, ids)
 
 
