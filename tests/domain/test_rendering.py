@@ -141,3 +141,8 @@ def test_an_unclosed_note_block_hides_nothing_from_members():
 def test_author_notes_in_short_texts_such_as_a_module_intro():
     md = "介绍。\n\n::: 编者注\n内部说明。\n:::\n"
     assert "内部说明" not in render_markdown(md) and "内部说明" in render_markdown(md, for_authors=True)
+
+
+def test_the_line_members_see_is_plain_text():
+    html = render_chapter("## 第一条 目的\n\n::: 待核对 <script>alert(1)</script>\n说明\n:::\n").html
+    assert "<script" not in html and "&lt;script&gt;" in html
