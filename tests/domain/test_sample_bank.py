@@ -91,7 +91,7 @@ def test_true_false_statements_do_not_give_themselves_away(word):
     assert giveaways == []
 
 
-def test_the_key_is_not_the_longest_option_in_most_single_choice_questions():
+def test_the_longest_option_is_the_key_no_more_often_than_chance():
     longest = total = 0
     for _, draft in DRAFTS:
         if draft.qtype == "single":
@@ -99,4 +99,4 @@ def test_the_key_is_not_the_longest_option_in_most_single_choice_questions():
             total += 1
             longest += lengths[draft.answer] == max(lengths.values()) and list(lengths.values()).count(
                 lengths[draft.answer]) == 1
-    assert longest <= total // 3, (longest, total)
+    assert longest <= total // 4, (longest, total)  # four options: a guess is right one time in four
