@@ -26,6 +26,8 @@ UNITS = frozenset({
     "分钟", "章", "条", "项", "款", "种", "类", "家", "所", "批", "届", "级", "倍", "成", "轮", "份", "票", "张",
 })
 CHINESE_DIGITS = "零〇一二两三四五六七八九十百千"
+#: A fraction bar, decimal point or percent sign inside a number.
+NUMBER_PUNCTUATION = re.compile(r"\d[/.]\d|\d%")
 
 
 def normalize_text(text: str) -> str:
@@ -46,12 +48,17 @@ def blank_is_right(accepted: list[str], given: str, before: str = "", after: str
     answer = normalize_text(given)
     if not answer:
         return False
-    wordings = {normalize_text(item) for item in accepted} - {""}
-    candidates = _without_repeats(answer, before, after)
-    if candidates & wordings:
-        return True
+    folded = _folded_number_text(given).rstrip("。.，,")
+    if NUMBER_PUNCTUATION.search(folded):
+        # "1/2", "0.5", "50%": the punctuation is part of the number, so only its value may match
+        # (dropping it would turn 1/2 into 12 and 0.5 into 5).
+        candidates = _without_repeats(folded, before, after)
+    else:
+        candidates = _without_repeats(answer, before, after)
+        if candidates & ({normalize_text(item) for item in accepted} - {""}):
+            return True
     quantities = [q for q in map(_quantity, accepted) if q is not None]
-    for candidate in candidates | {_folded_number_text(given)}:
+    for candidate in candidates:
         found = _quantity(candidate)
         if found is None:
             continue
@@ -93,7 +100,7 @@ def _quantity(text: str) -> tuple[Fraction, str] | None:
         a, b = parse_chinese_number(first), parse_chinese_number(second) if second else None
         if a is None and first in "零〇":
             a = 0
-        if a is None or (second and b is None):
+        if a is None or (second and (b is None or a == 0)):
             return None
         value = Fraction(b, a) if second else Fraction(a)
         return _with_unit(value / 100 if percent else value, unit)

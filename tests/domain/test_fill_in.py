@@ -93,3 +93,14 @@ def test_grading_uses_the_rule_with_the_stem_for_every_blank():
 def test_blank_contexts_pad_when_the_stem_has_fewer_blanks_than_the_key():
     assert blank_contexts("没有空", 2) == [("", ""), ("", "")]
     assert blank_contexts("每___召开___次", 2) == [("每", "召开"), ("召开", "次")]
+
+
+@pytest.mark.parametrize("given, accepted", [("0.5", ["5"]), ("1/2", ["12"]), ("5%", ["5"]), ("1/0", ["1"]),
+                                             ("零分之一", ["1"])])
+def test_punctuation_inside_a_number_is_part_of_its_value(given, accepted):
+    assert not right("须有___以上委员到会。", accepted, given)
+
+
+def test_decimals_and_percentages_match_their_value():
+    assert right("须有___以上委员到会。", ["0.5"], "50%")
+    assert right("须有___以上委员到会。", ["百分之五十"], "0.5")
