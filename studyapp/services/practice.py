@@ -15,7 +15,8 @@ from datetime import datetime
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from ..domain import content_files, grading
+from ..domain import grading
+from ..domain.content_files import chapter_label
 from ..models import Article, Chapter, Module, Question, QuestionVersion, User
 from ..models.practice import PracticeAnswer
 from . import wrong_book
@@ -119,9 +120,6 @@ def article_set(session: Session, user: User, slug: str, article: int, now: date
     items = _items(session, user, now, Module.id == module.id, QuestionVersion.article_number == article)
     title = session.scalar(select(Article.title).where(Article.module_id == module.id, Article.number == article))
     return _set(title or f"第{article}条", items)
-
-
-chapter_label = content_files.chapter_label
 
 
 def random_set(session: Session, user: User, count: int, now: datetime, rng: random.Random) -> PracticeSet:

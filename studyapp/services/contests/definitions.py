@@ -139,4 +139,4 @@ def chapter_titles(session: Session, contest: Contest) -> list[str]:
         return []
     rows = session.scalars(select(Chapter).where(Chapter.module_id == contest.module_id,
                                                  Chapter.number.in_(contest.chapters)).order_by(Chapter.number))
-    return [f"第{c.number}章 {c.title}" if c.number else chapter_label(c.number, c.title) for c in rows]
+    return [chapter_label(c.number, c.title) if c.number == 0 else f"第{c.number}章 {c.title}" for c in rows]

@@ -60,7 +60,9 @@ def _edit(module, chapter, form: ChapterForm):
             return redirect(url_for(".edit_chapter", module_id=module.id, chapter_id=saved.id))
     # The organizer's preview also shows notes for authors, which the stored members' body_html leaves out;
     # render_chapter() returns HTML sanitized by nh3 (domain.rendering.sanitize).
-    preview = Markup(render_chapter(chapter.body_md, for_authors=True).html) if chapter is not None else ""  # nosec B704
+    preview = ""
+    if chapter is not None:
+        preview = Markup(render_chapter(chapter.body_md, for_authors=True).html)  # nosec B704
     return render_template("organizer/content/chapter_edit.html", module=module, chapter=chapter, form=form,
                            preview=preview)
 
