@@ -8,10 +8,21 @@ from datetime import datetime, tzinfo
 
 from .frontmatter import CHAPTER_KEYS, MODULE_KEYS, check_keys, parse_front_matter, read_datetime, read_int
 from .problems import Collector
-from .rendering import article_number
+from .rendering import article_number, unclosed_author_blocks
 
 H2 = re.compile(r"^##(?!#)\s*(.+?)\s*#*\s*$")
 FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+#: Chapter number of a module's overview section (facts about the document as a whole, before chapter 1).
+OVERVIEW_CHAPTER = 0
+
+
+def chapter_label(number: int, title: str = "") -> str:
+    """"第一章 总则" as written, "第3章 标题" when the title lacks its number; the overview by its title alone."""
+    if number == OVERVIEW_CHAPTER:
+        return title or "概况"
+    return title if title.startswith("第") else f"第{number}章 {title}".strip()
 
 
 def checksum(data: bytes) -> str:
@@ -62,9 +73,11 @@ def read_chapter_file(data: bytes, problems: Collector, default_tz: tzinfo) -> C
         return None
     before = len(problems.problems)
     check_keys(front, CHAPTER_KEYS, problems)
-    number = read_int(front, "number", problems, minimum=1)
+    number = read_int(front, "number", problems, minimum=0)
     publish_at = read_datetime(front, "publish_at", problems, default_tz)
     articles = article_headings(front.body, front.body_line, problems)
+    for line in unclosed_author_blocks(front.body):
+        problems.add("“:::”开始的编者注或待核对块没有以单独一行“:::”结束", line=front.body_line + line - 1)
     if len(problems.problems) > before or number is None:
         return None
     return ChapterSource(problems.file or "", number, front.lines["number"], front.values["title"], publish_at,

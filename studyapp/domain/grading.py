@@ -10,9 +10,11 @@ An unanswered question has response None and scores nothing.
 """
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from typing import Callable
+
+from .fill_in import blank_contexts, blank_is_right
+from .fill_in import normalize_text  # noqa: F401  (re-exported: bank formats compare texts the same way)
 
 ALL_OR_NOTHING = "all_or_nothing"
 PARTIAL = "partial"
@@ -30,18 +32,12 @@ class Outcome:
     answered: bool
 
 
-def normalize_text(text: str) -> str:
-    """Compare fill-in answers leniently: full-width = half-width, no spaces or punctuation, no case."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(ch for ch in folded if not ch.isspace() and not unicodedata.category(ch).startswith(("P", "S")))
-
-
-def _grade_single(key, response, points, _policy):
+def _grade_single(key, response, points, _policy, _stem):
     correct = response == key
     return Outcome(points if correct else 0.0, correct, True)
 
 
-def _grade_multiple(key, response, points, policy):
+def _grade_multiple(key, response, points, policy, _stem):
     chosen, wanted = set(response), set(key)
     if chosen == wanted:
         return Outcome(points, True, True)
@@ -51,16 +47,15 @@ def _grade_multiple(key, response, points, policy):
     return Outcome(0.0, False, True)
 
 
-def _grade_true_false(key, response, points, _policy):
+def _grade_true_false(key, response, points, _policy, _stem):
     correct = response is key
     return Outcome(points if correct else 0.0, correct, True)
 
 
-def _grade_fill_blank(key, response, points, _policy):
-    hits = 0
-    for accepted, given in zip(key, response):
-        if normalize_text(given) and normalize_text(given) in {normalize_text(a) for a in accepted}:
-            hits += 1
+def _grade_fill_blank(key, response, points, _policy, stem):
+    # The stem around each blank lets the rule forgive a repeated word ("每月" for 每___).
+    contexts = blank_contexts(stem, len(key))
+    hits = sum(blank_is_right(accepted, given, *context) for accepted, given, context in zip(key, response, contexts))
     correct = hits == len(key)
     # Each blank is worth an equal share; a question is "correct" only when every blank is.
     return Outcome(points if correct else round(points * hits / len(key), 2), correct, True)
@@ -74,11 +69,11 @@ GRADERS: dict[str, Callable] = {
 }
 
 
-def grade(qtype: str, key, response, points: float, multiple_policy: str = ALL_OR_NOTHING) -> Outcome:
-    """Score one response against its key; unanswered scores nothing."""
+def grade(qtype: str, key, response, points: float, multiple_policy: str = ALL_OR_NOTHING, stem: str = "") -> Outcome:
+    """Score one response against its key; unanswered scores nothing. `stem`: the Markdown the member saw."""
     if is_blank(qtype, response):
         return Outcome(0.0, False, False)
-    return GRADERS[qtype](key, response, float(points), multiple_policy)
+    return GRADERS[qtype](key, response, float(points), multiple_policy, stem or "")
 
 
 def blank_count(qtype: str, key) -> int:

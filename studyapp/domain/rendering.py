@@ -1,5 +1,10 @@
 """Markdown to sanitized HTML, once, when content is loaded or saved; pages serve the stored result.
 
+Notes meant for authors sit in fenced blocks that members never see (see `author_blocks`):
+`::: 编者注` … `:::` is shown only in the organizer's preview; `::: 待核对` … `:::` marks an article whose
+number or wording is not yet checked against the official text: members get one plain line
+("本条条号待与原文核对", or the text after the marker) per article, organizers also the note inside.
+
 Chapter headings get stable ids: an article heading `## 第十一条 党员大会` becomes `art-11` whatever
 follows the number; other headings keep their Chinese text (Unicode slug), and sub-headings inside an
 article are prefixed with it (`art-11-要点`), so repeated sub-headings such as "要点" stay unique and
@@ -44,6 +49,14 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 
+#: `::: 编者注` or `::: 待核对 [line members see]` opens a block for authors; a line `:::` closes it.
+NOTE_OPEN = re.compile(r"^:::\s*(编者注|待核对)\s*(.*?)\s*$")
+NOTE_CLOSE = re.compile(r"^:::\s*$")
+SECTION_START = re.compile(r"^#{1,2}\s")
+UNVERIFIED_LINE = "本条条号待与原文核对"
+#: Classes of what author blocks become; search text leaves both out.
+VERIFY_CLASS, AUTHOR_NOTE_CLASS = "verify-note", "author-note"
+
 
 def article_number(heading: str) -> int | None:
     """The article number a heading starts with (`第二十三条 …` → 23), or None."""
@@ -68,7 +81,7 @@ def sanitize(html: str) -> str:
 
 def _markdown() -> markdown.Markdown:
     return markdown.Markdown(
-        extensions=["tables", "footnotes", "sane_lists", "toc", _HeadingIds()],
+        extensions=["tables", "footnotes", "sane_lists", "toc", "md_in_html", _HeadingIds()],
         extension_configs={
             "tables": {"use_align_attribute": True},
             "toc": {"toc_depth": "2", "slugify": slugify_unicode},
@@ -83,9 +96,53 @@ def plain_text(html_text: str) -> str:
     return " ".join(html.unescape(nh3.clean(html_text, tags=set())).split())
 
 
-def render_markdown(md: str) -> str:
-    """Sanitized HTML for short texts: question stems, explanations, lead-study notes."""
-    return sanitize(_markdown().convert(md or ""))
+def render_markdown(md: str, for_authors: bool = False) -> str:
+    """Sanitized HTML for short texts: question stems, explanations, lead-study notes, module intros."""
+    return sanitize(_markdown().convert(author_blocks(md or "", for_authors)))
+
+
+def unclosed_author_blocks(md: str) -> list[int]:
+    """1-based lines of `::: 编者注` / `::: 待核对` openers with no closing `:::` after them."""
+    open_at = None
+    for number, line in enumerate(md.split("\n"), 1):
+        if open_at is None and NOTE_OPEN.match(line):
+            open_at = number
+        elif open_at is not None and NOTE_CLOSE.match(line):
+            open_at = None
+    return [open_at] if open_at is not None else []
+
+
+def author_blocks(md: str, for_authors: bool) -> str:
+    """Resolve author blocks: dropped for members (a 待核对 block leaves its one line, once per article),
+    boxed for the organizer's preview."""
+    out: list[str] = []
+    lines = md.split("\n")
+    index, flagged_section = 0, False
+    while index < len(lines):
+        line = lines[index]
+        opened = NOTE_OPEN.match(line)
+        if SECTION_START.match(line):
+            flagged_section = False
+        if not opened:
+            out.append(line)
+            index += 1
+            continue
+        end = next((n for n in range(index + 1, len(lines)) if NOTE_CLOSE.match(lines[n])), None)
+        if end is None:  # never closed: shown as text rather than hiding the rest of the chapter
+            out.append(line)
+            index += 1
+            continue
+        kind, member_line = opened.group(1), opened.group(2) or UNVERIFIED_LINE
+        body = lines[index + 1:end]
+        index = end + 1
+        out.append("")
+        if kind == "待核对" and not flagged_section:
+            out += [f'<div class="{VERIFY_CLASS}">{html.escape(member_line)}</div>', ""]
+            flagged_section = True
+        if for_authors:
+            label = "编者注（仅组织者预览可见）" if kind == "编者注" else "待核对说明（仅组织者预览可见）"
+            out += [f'<div class="{AUTHOR_NOTE_CLASS}" markdown="1">', "", f"**{label}**", "", *body, "", "</div>", ""]
+    return "\n".join(out)
 
 
 @dataclass(frozen=True)
@@ -110,10 +167,12 @@ class RenderedChapter:
 INTRO_ANCHOR = "top"
 
 
-def render_chapter(md: str) -> RenderedChapter:
-    """Render a chapter once: sanitized body, table of contents, and its sections for search and links."""
+def render_chapter(md: str, for_authors: bool = False) -> RenderedChapter:
+    """Render a chapter once: sanitized body, table of contents, and its sections for search and links.
+
+    Members' HTML (the default, what is stored) has no notes for authors; `for_authors` is the preview."""
     converter = _markdown()
-    html = sanitize(converter.convert(md or ""))
+    html = sanitize(converter.convert(author_blocks(md or "", for_authors)))
     toc_html = sanitize(converter.toc) if getattr(converter, "toc_tokens", None) else ""
     return RenderedChapter(html=html, toc_html=toc_html, articles=split_sections(html))
 
@@ -163,7 +222,7 @@ class _SectionSplitter(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.sections: list[dict] = [{"title": "", "anchor": INTRO_ANCHOR, "text": []}]
         self.in_h2 = False
-        self.skip_depth = 0  # >0 inside <div class="footnote">
+        self.skip_depth = 0  # >0 inside <div class="footnote"> or a note line/box: not search text
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -171,7 +230,7 @@ class _SectionSplitter(HTMLParser):
             if tag == "div":
                 self.skip_depth += 1
             return
-        if tag == "div" and "footnote" in (attrs.get("class") or "").split():
+        if tag == "div" and {"footnote", VERIFY_CLASS, AUTHOR_NOTE_CLASS} & set((attrs.get("class") or "").split()):
             self.skip_depth = 1
         elif tag == "h2":
             self.in_h2 = True

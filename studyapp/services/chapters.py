@@ -48,8 +48,8 @@ def save_chapter(session: Session, actor: User, module: Module, chapter: Chapter
     title = (data.title or "").strip()
     if not title:
         raise Invalid("请填写章节标题")
-    if data.number is None or data.number < 1:
-        raise Invalid("章节序号须为正整数")
+    if data.number is None or data.number < 0:  # 0: the module's overview section
+        raise Invalid("章节序号须为0或正整数")
     clash = session.scalar(select(Chapter.id).where(Chapter.module_id == module.id, Chapter.number == data.number))
     if clash is not None and (chapter is None or clash != chapter.id):
         raise Conflict(f"本专题已有第 {data.number} 章")

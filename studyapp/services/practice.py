@@ -16,6 +16,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from ..domain import grading
+from ..domain.content_files import chapter_label
 from ..models import Article, Chapter, Module, Question, QuestionVersion, User
 from ..models.practice import PracticeAnswer
 from . import wrong_book
@@ -121,11 +122,6 @@ def article_set(session: Session, user: User, slug: str, article: int, now: date
     return _set(title or f"第{article}条", items)
 
 
-def chapter_label(number: int, title: str) -> str:
-    """"第一章 总则" as written, or "第3章 标题" when the title does not carry its number."""
-    return title if title.startswith("第") else f"第{number}章 {title}".strip()
-
-
 def random_set(session: Session, user: User, count: int, now: datetime, rng: random.Random) -> PracticeSet:
     if not 1 <= count <= RANDOM_MAX:
         raise Invalid(f"随机练习的题数应为1到{RANDOM_MAX}")
@@ -140,7 +136,7 @@ def book_set(session: Session, user: User, now: datetime, chapter: int | None = 
     eligible = {item.question.id for item in _items(session, user, now, Question.id.in_(
         [e.entry.question_id for e in entries]))} if entries else set()
     ids = [e.entry.question_id for e in entries if e.entry.question_id in eligible]
-    title = "错题重练" if chapter is None else f"错题重练 · 第{chapter}章"
+    title = "错题重练" if chapter is None else f"错题重练 · {chapter_label(chapter)}"
     return _ids_set(title, ids)
 
 
@@ -187,7 +183,7 @@ def answer(session: Session, user: User, question_id: int, raw_response, now: da
         raise Invalid(str(exc)) from None
     if grading.is_blank(version.qtype, response):
         raise Invalid("请先作答")
-    outcome = grading.grade(version.qtype, version.answer, response, 1)
+    outcome = grading.grade(version.qtype, version.answer, response, 1, stem=version.stem_md)
     row = PracticeAnswer(user_id=user.id, question_id=item.question.id, question_version_id=version.id,
                          response=response, correct=outcome.correct, answered_at=now)
     session.add(row)

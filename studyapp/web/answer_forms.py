@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from ..domain.answer_text import describe_key, describe_response
+from ..domain.content_files import chapter_label
 from ..domain.grading import blank_count
 from ..models import TYPE_LABELS, QuestionVersion
 from ..services import practice
@@ -81,6 +82,6 @@ def feedback_view(session: Session, result: practice.Feedback) -> FeedbackView:
         your_answer=describe_response(version.qtype, result.answer.response, version.options),
         key=describe_key(version.qtype, version.answer, version.options),
         explanation_html=version.explanation_html,
-        source_label=article.title if article else f"第{version.chapter_number}章",
+        source_label=article.title if article else chapter_label(version.chapter_number),
         source_link=article_url(result.module.slug, version.chapter_number, version.article_number),
     )

@@ -85,3 +85,64 @@ def test_plain_text_for_spreadsheets():
 
     assert plain_text("<p>党员大会<strong>每季度</strong>召开&amp;表决</p>\n<p>第二段</p>") == "党员大会每季度召开&表决 第二段"
     assert plain_text("<script>alert(1)</script>题干") == "题干"
+
+
+NOTED = """## 第十五条 党课
+
+::: 待核对
+条号为推定，请到共产党员网核对原文后再引用，不要据此出题。
+:::
+
+党课正文。
+
+::: 待核对
+第二处说明。
+:::
+
+::: 编者注
+不要据此出题。
+:::
+
+## 第十六条 主题党日
+
+::: 待核对 本条部分表述待与原文核对
+未核对的表述。
+:::
+
+主题党日正文。
+"""
+
+
+def test_members_see_one_plain_line_per_unverified_article_and_no_author_notes():
+    rendered = render_chapter(NOTED)
+    assert rendered.html.count("本条条号待与原文核对") == 1
+    assert "本条部分表述待与原文核对" in rendered.html
+    for hidden in ("推定", "共产党员网", "不要据此出题", "第二处说明", "未核对的表述", "编者注", ":::"):
+        assert hidden not in rendered.html
+    # Search text has neither the notes nor the plain line.
+    texts = {a.anchor: a.plain_text for a in rendered.articles}
+    assert texts == {"art-15": "党课正文。", "art-16": "主题党日正文。"}
+
+
+def test_the_organizers_preview_shows_the_notes_boxed_with_the_line_members_see():
+    html = render_chapter(NOTED, for_authors=True).html
+    assert html.count('class="author-note"') == 4 and "不要据此出题" in html and "第二处说明" in html
+    assert html.count("本条条号待与原文核对") == 1
+
+
+def test_an_unclosed_note_block_hides_nothing_from_members():
+    from studyapp.domain.rendering import unclosed_author_blocks
+
+    text = "## 第一条 目的\n\n::: 编者注\n说明\n\n正文。\n"
+    assert "正文。" in render_chapter(text).html
+    assert unclosed_author_blocks(text) == [3]
+
+
+def test_author_notes_in_short_texts_such_as_a_module_intro():
+    md = "介绍。\n\n::: 编者注\n内部说明。\n:::\n"
+    assert "内部说明" not in render_markdown(md) and "内部说明" in render_markdown(md, for_authors=True)
+
+
+def test_the_line_members_see_is_plain_text():
+    html = render_chapter("## 第一条 目的\n\n::: 待核对 <script>alert(1)</script>\n说明\n:::\n").html
+    assert "<script" not in html and "&lt;script&gt;" in html

@@ -85,7 +85,7 @@ def _poison() -> None:
                     number=chapter.number, title=f"{chapter.title}{PAYLOADS[3]}{MARKER}"[:200],
                     body_md=markdown + "\n\n" + chapter.body_md, lead_note_md=markdown,
                     lead_note_author=PAYLOADS[1]), now)
-        # Each edit re-reads the bank, so not all 244: all of chapter 1 (practice) and a spread for the exam.
+        # Each edit re-reads the bank, so not the whole bank: all of chapter 1 (practice) and a spread for the exam.
         for n, question in enumerate(session.scalars(select(Question).where(Question.status == "active")).all()):
             version = question.current
             if version.chapter_number != 1 and n % 4:

@@ -107,3 +107,27 @@ def test_home_has_a_study_card_and_nav_entry(client, auth, member_a):
     auth.login(member_a)
     page = client.get("/").get_data(as_text=True)
     assert 'href="/study/"' in page and "按章学习" in page
+
+
+def test_notes_for_authors_reach_only_the_organizers_preview(client, auth, member_a, admin, tmp_path, load, db):
+    from sqlalchemy import select
+
+    from studyapp.models import Chapter
+    from tests.fixtures_study import write_module
+
+    root = tmp_path / "noted"
+    write_module(root, "test-mod", chapters={"01.md": (
+        "---\nnumber: 1\ntitle: 第一章 总则\n---\n\n## 第十五条 党课\n\n::: 待核对\n条号为推定，勿据此出题。\n:::\n\n"
+        "党课正文。\n\n::: 编者注\n请到共产党员网核对。\n:::\n")})
+    load(root)
+    auth.login(member_a)
+    page = client.get("/study/test-mod/1").get_data(as_text=True)
+    assert "本条条号待与原文核对" in page and "党课正文" in page
+    assert "推定" not in page and "共产党员网" not in page
+    assert "共找到 0 处" in client.get("/study/search?q=共产党员网").get_data(as_text=True)
+    assert "共找到 0 处" in client.get("/study/search?q=待与原文核对").get_data(as_text=True)
+    chapter = db.session.scalar(select(Chapter).where(Chapter.number == 1))
+    auth.logout()
+    auth.login(admin)  # a file module's chapters are edited (and previewed) by an administrator
+    editor = client.get(f"/manage/modules/{chapter.module_id}/chapters/{chapter.id}").get_data(as_text=True)
+    assert "请到共产党员网核对" in editor and "条号为推定" in editor

@@ -102,8 +102,8 @@ def validate(draft: QuestionDraft) -> list[Issue]:
         issues.append(Issue(F_DIFFICULTY, f"难度应为 1、2 或 3，而不是“{draft.difficulty}”"))
     if draft.chapter_number is None:
         issues.append(Issue(F_CHAPTER, "缺少章号"))
-    elif draft.chapter_number < 1:
-        issues.append(Issue(F_CHAPTER, "章号应为正整数"))
+    elif draft.chapter_number < 0:  # 0 is a module's overview section (content/README.md)
+        issues.append(Issue(F_CHAPTER, "章号应为0或正整数"))
     if draft.article_number is not None and draft.article_number < 1:
         issues.append(Issue(F_ARTICLE, "条号应为正整数"))
     if any(len(tag) > MAX_TAG for tag in draft.tags):

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
+from ...domain.content_files import chapter_label
 from ...models import Chapter, Module, Question, QuestionVersion, User
 from ...models.contests import Contest, ContestAudience
 from ..errors import Invalid, NotFound
@@ -138,4 +139,4 @@ def chapter_titles(session: Session, contest: Contest) -> list[str]:
         return []
     rows = session.scalars(select(Chapter).where(Chapter.module_id == contest.module_id,
                                                  Chapter.number.in_(contest.chapters)).order_by(Chapter.number))
-    return [f"第{c.number}章 {c.title}" for c in rows]
+    return [chapter_label(c.number, c.title) if c.number == 0 else f"第{c.number}章 {c.title}" for c in rows]

@@ -154,7 +154,7 @@ def answer(session: Session, user: User, round_id: int, position: int, raw_respo
     except grading.InvalidResponse as exc:
         raise Invalid(str(exc)) from None
     in_time = rules.accepts(item.shown_at, contest.seconds_per_question, contest.latency_allowance_seconds, now)
-    correct = in_time and grading.grade(version.qtype, version.answer, response, 1).correct
+    correct = in_time and grading.grade(version.qtype, version.answer, response, 1, stem=version.stem_md).correct
     written = session.execute(
         update(RoundQuestion).where(RoundQuestion.id == item.id, RoundQuestion.answered_at.is_(None))
         .values(answered_at=now, response=response, correct=correct, late=not in_time)

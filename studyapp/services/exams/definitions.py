@@ -157,8 +157,8 @@ def _check(data: ExamInput) -> list[str]:
 
 def rule_label(rule: ExamRule) -> str:
     parts = []
-    if rule.chapter_number:
-        parts.append(f"第{rule.chapter_number}章")
+    if rule.chapter_number is not None:  # 0 is the overview section, not "any chapter"
+        parts.append("概况" if rule.chapter_number == 0 else f"第{rule.chapter_number}章")
     if rule.article_number:
         parts.append(f"第{rule.article_number}条")
     if rule.qtype:

@@ -46,7 +46,8 @@ def close_attempt(session: Session, attempt: Attempt, now: datetime, finalized_b
     saved = dict(session.execute(saved_stmt, {"attempt_id": attempt.id, "deadline": attempt.deadline}).all())
     items = session.execute(items_stmt, {"attempt_id": attempt.id}).all()
     outcomes = [
-        (item, grading.grade(item.qtype, item.answer, saved.get(item.question_id), item.points, exam.multiple_policy))
+        (item, grading.grade(item.qtype, item.answer, saved.get(item.question_id), item.points, exam.multiple_policy,
+                             stem=item.stem_md))
         for item in items
     ]
     score = scoring.total([o.awarded for _, o in outcomes])
@@ -80,7 +81,8 @@ def _grading_statements():
     saved = (select(Answer.question_id, Answer.response)
              .where(Answer.attempt_id == bindparam("attempt_id"), Answer.saved_at <= bindparam("deadline")))
     items = (select(AttemptQuestion.id, AttemptQuestion.question_id, AttemptQuestion.question_version_id,
-                    AttemptQuestion.points, QuestionVersion.qtype, QuestionVersion.answer)
+                    AttemptQuestion.points, QuestionVersion.qtype, QuestionVersion.answer,
+                    QuestionVersion.stem_md)
              .join(QuestionVersion, QuestionVersion.id == AttemptQuestion.question_version_id)
              .where(AttemptQuestion.attempt_id == bindparam("attempt_id")).order_by(AttemptQuestion.position))
     table = Attempt.__table__

@@ -96,7 +96,7 @@ def _regrade_chunk(session, actor, exam, ids, now, reason) -> list[ScoreChange]:
         for item in items.get(attempt_id, []):
             key = effective_key(item.version, current.get(item.question_id))
             outcome = grading.grade(item.version.qtype, key, saved.get((attempt_id, item.question_id)), item.points,
-                                    exam.multiple_policy)
+                                    exam.multiple_policy, stem=item.version.stem_md)
             if (item.awarded, item.correct) != (outcome.awarded, outcome.correct):
                 item.awarded, item.correct = outcome.awarded, outcome.correct
             awarded.append(outcome.awarded)

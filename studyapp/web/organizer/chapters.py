@@ -58,8 +58,11 @@ def _edit(module, chapter, form: ChapterForm):
             saved = chapter_service.save_chapter(db.session, current_user, module, chapter, data, now())
         if done:
             return redirect(url_for(".edit_chapter", module_id=module.id, chapter_id=saved.id))
-    # body_html was sanitized by nh3 (domain.rendering.sanitize) when the chapter was saved.
-    preview = Markup(chapter.body_html) if chapter is not None else ""  # nosec B704
+    # The organizer's preview also shows notes for authors, which the stored members' body_html leaves out;
+    # render_chapter() returns HTML sanitized by nh3 (domain.rendering.sanitize).
+    preview = ""
+    if chapter is not None:
+        preview = Markup(render_chapter(chapter.body_md, for_authors=True).html)  # nosec B704
     return render_template("organizer/content/chapter_edit.html", module=module, chapter=chapter, form=form,
                            preview=preview)
 
@@ -73,7 +76,8 @@ def preview():
         return jsonify(error={"code": "invalid", "message": "缺少 markdown 文本"}), 422
     if len(text) > PREVIEW_LIMIT:
         return jsonify(error={"code": "too_large", "message": "内容太长，无法预览"}), 413
-    html = render_markdown(text) if payload.get("kind") == "note" else render_chapter(text).html
+    kind_note = payload.get("kind") == "note"
+    html = render_markdown(text, for_authors=True) if kind_note else render_chapter(text, for_authors=True).html
     return jsonify(html=html)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..localtime import parse_local
@@ -29,7 +29,7 @@ class LocalDateTimeField(StringField):
 
 
 class ChapterForm(FlaskForm):
-    number = IntegerField("章节序号", validators=[DataRequired("请填写章节序号"), NumberRange(1, 999)])
+    number = IntegerField("章节序号", validators=[InputRequired("请填写章节序号"), NumberRange(0, 999)])
     title = StringField("章节标题", validators=[DataRequired("请填写章节标题"), Length(max=200)],
                         render_kw={"placeholder": "例如：第四章 组织生活"})
     body_md = TextAreaField("正文（Markdown）", validators=[Length(max=200_000)], render_kw={"rows": 18})

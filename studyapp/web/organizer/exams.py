@@ -114,7 +114,7 @@ def _edit(exam):
             Question.id.in_([f.question_id for f in exam.fixed_questions] or [-1]))).all())
         form.fixed.data = "\n".join(f"{keys[f.question_id]} {f.points:g}" for f in exam.fixed_questions)
     rules = _rules_from_request() if request.method == "POST" else [
-        {"chapter": r.chapter_number or "", "article": r.article_number or "", "qtype": r.qtype or "",
+        {"chapter": "" if r.chapter_number is None else r.chapter_number, "article": r.article_number or "", "qtype": r.qtype or "",
          "difficulty": r.difficulty or "", "count": r.count, "points": f"{r.points:g}"}
         for r in (exam.rules if exam else [])
     ]

@@ -23,7 +23,7 @@ class QuestionForm(FlaskForm):
     explanation = TextAreaField("解析", validators=[Length(max=5000)])
     difficulty = SelectField("难度", choices=[SelectChoice("1", "1 容易"), SelectChoice("2", "2 中等"),
                                                 SelectChoice("3", "3 较难")], default="2")
-    chapter = IntegerField("章", validators=[InputRequired("请填写章号"), NumberRange(min=1, max=999)])
+    chapter = IntegerField("章", validators=[InputRequired("请填写章号"), NumberRange(min=0, max=999)])
     article = IntegerField("条（可不填）", validators=[Optional(), NumberRange(min=1, max=9999)])
     tags = StringField("标签（用逗号分隔）", validators=[Length(max=300)])
 
