@@ -6,15 +6,18 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from ...domain import paper as paper_rules
 from ...domain.grading import MULTIPLE_POLICIES
 from ...models import Module, Question, QuestionVersion, TYPE_LABELS, User
-from ...models.exams import COUNTING_RULES, EXAM_STATUSES, REVIEW_POLICIES, Exam, ExamFixedQuestion, ExamRule
+from ...models.exams import (
+    COUNTING_RULES, EXAM_STATUSES, REVIEW_POLICIES, Exam, ExamFixedQuestion, ExamRule, Sitting, SittingMember,
+    SittingUnit,
+)
 from ..errors import Invalid, NotFound
-from ..scope import organization_root
+from ..scope import organization_root, with_ancestors
 
 
 @dataclass
@@ -57,10 +60,58 @@ def managed_exam(session: Session, exam_id: int, managed: set[int]) -> Exam:
     return exam
 
 
+def visible_condition(session: Session, managed: set[int]):
+    """WHERE clause on Exam: the exams an organizer sees in 考试管理. Their own units' exams (to change),
+    and, read-only, the published exams of the units above them (their organization's) and every exam
+    with a sitting whose audience reaches their units (the reports' rule for sittings)."""
+    covering = with_ancestors(session, managed) if managed else set()
+    reaching = select(Sitting.exam_id).where(Sitting.id.in_(
+        select(SittingUnit.sitting_id).where(SittingUnit.unit_id.in_(covering or {-1}))))
+    listed = (select(Sitting.exam_id).join(SittingMember, SittingMember.sitting_id == Sitting.id)
+              .join(User, User.id == SittingMember.user_id).where(User.unit_id.in_(managed or {-1})))
+    return or_(Exam.owner_unit_id.in_(managed or {-1}),
+               and_(Exam.status == "published", Exam.owner_unit_id.in_(covering or {-1})),
+               Exam.id.in_(reaching), Exam.id.in_(listed))
+
+
+def visible_exam(session: Session, exam_id: int, managed: set[int]) -> Exam:
+    """The exam if the caller may see it (visible_condition); anything else does not exist."""
+    exam = session.scalar(select(Exam).where(Exam.id == exam_id, visible_condition(session, managed)))
+    if exam is None:
+        raise NotFound("考试不存在")
+    return exam
+
+
+def may_schedule(session: Session, exam: Exam, managed: set[int]) -> bool:
+    """An exam's own organizers schedule it in any state; others only once it is published."""
+    return exam.owner_unit_id in managed or exam.status == "published"
+
+
 def exams_for(session: Session, managed: set[int]) -> list[Exam]:
     return list(session.scalars(
-        select(Exam).where(Exam.owner_unit_id.in_(managed or {-1})).order_by(Exam.created_at.desc(), Exam.id.desc())
+        select(Exam).where(visible_condition(session, managed)).order_by(Exam.created_at.desc(), Exam.id.desc())
     ))
+
+
+def default_module_id(session: Session, managed: set[int], choices: list[int]) -> int | None:
+    """The bank a new exam starts from: among the offered modules, the published one with the most
+    active questions (the organization's bank), never an empty draft."""
+    if not choices:
+        return None
+    counts = dict(session.execute(
+        select(Question.module_id, func.count()).where(Question.module_id.in_(choices), Question.status == "active")
+        .group_by(Question.module_id)
+    ).all())
+    published = set(session.scalars(select(Module.id).where(Module.id.in_(choices), Module.status == "published")))
+    best = max(choices, key=lambda m: (m in published and counts.get(m, 0) > 0, counts.get(m, 0), -choices.index(m)))
+    return best
+
+
+def shortages(session: Session, exam: Exam) -> list[paper_rules.Shortage]:
+    """The rules (or fixed questions) the bank cannot fill; empty when every paper is complete."""
+    if exam.mode == "blueprint" and not exam.rules:
+        return [paper_rules.Shortage(0, 1, 0, "没有抽题规则")]
+    return draw_paper(session, exam, random.Random(0)).shortages
 
 
 def create_exam(session: Session, actor: User, managed: set[int], data: ExamInput, now: datetime) -> Exam:
@@ -74,6 +125,16 @@ def create_exam(session: Session, actor: User, managed: set[int], data: ExamInpu
 def update_exam(session: Session, exam: Exam, managed: set[int], data: ExamInput) -> Exam:
     """Change an exam; papers already drawn keep their questions (attempts pin their versions)."""
     _apply(session, exam, managed, data)
+    session.flush()
+    return exam
+
+
+def publish_exam(session: Session, exam: Exam) -> Exam:
+    """A draft becomes 已发布, refused with the shortage named while its paper cannot be filled."""
+    short = shortages(session, exam)
+    if short:
+        raise Invalid("题库题目不足，不能发布：" + "；".join(s.message for s in short))
+    exam.status = "published"
     session.flush()
     return exam
 
@@ -120,6 +181,11 @@ def _apply(session: Session, exam: Exam, managed: set[int], data: ExamInput) -> 
     exam.fixed_questions = [
         ExamFixedQuestion(position=n, question_id=qid, points=points) for n, (qid, points) in enumerate(fixed_rows, 1)
     ]
+    if exam.status == "published":
+        short = shortages(session, exam)
+        if short:
+            raise Invalid("题库题目不足，不能发布：" + "；".join(s.message for s in short)
+                          + "。请减少题数或放宽条件，或先保存为草稿")
 
 
 def _check(data: ExamInput) -> list[str]:
