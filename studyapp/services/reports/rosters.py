@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
-from ...domain import exam_status, timing
+from ...domain import chase, exam_status, timing
 from ...domain.scoring import percent
 from ...models import Unit, User
 from ...models.exams import Attempt
@@ -114,3 +114,13 @@ def score_rows(lines: Iterator[MemberLine], localize: Callable = lambda d: d) ->
 def chase_rows(lines: Iterator[MemberLine]) -> Iterator[list]:
     for line in lines:
         yield [line.unit_name, line.username, line.name, line.phone or "", line.status]
+
+
+def by_branch_in_tree_order(session: Session, lines: list[MemberLine]) -> list[tuple[str, list[MemberLine]]]:
+    """Lines grouped by branch, branches in the order of the unit tree (not alphabetical)."""
+    rows = session.execute(select(Unit.id, Unit.parent_id, Unit.sort_order, Unit.name)).all()
+    rank = chase.tree_order({r.id: r.parent_id for r in rows}, {r.id: (r.sort_order, r.name, r.id) for r in rows})
+    groups: dict[int, list[MemberLine]] = {}
+    for line in lines:
+        groups.setdefault(line.unit_id, []).append(line)
+    return [(group[0].unit_name, group) for unit_id, group in sorted(groups.items(), key=lambda g: rank.get(g[0], 0))]
