@@ -255,3 +255,12 @@ def test_branch_b_gets_404_for_branch_a(client, auth, organizer_b, own_cohort, b
 def test_members_cannot_open_reports(client, auth, member_a, own_cohort):
     auth.login(member_a)
     assert client.get(f"/manage/reports/sittings/{own_cohort.sitting.id}").status_code == 403
+
+
+def test_one_answer_sheet_flags_nothing(client, auth, admin, make_cohort, branch_a, db):
+    """A question missed by the single member who sat is not accused of a wrong key."""
+    small = make_cohort({branch_a: 1}, seed=3)
+    auth.login(admin)
+    html = client.get(f"/manage/reports/exams/{small.exam.id}/items").get_data(as_text=True)
+    assert "is-flagged" not in html and "可能有问题" not in html
+    assert "区分度：成绩好的人比成绩差的人多答对多少" in html
