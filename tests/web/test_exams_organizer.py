@@ -29,7 +29,7 @@ def text(response) -> str:
 
 def exam_form(module, unit, **extra):
     data = {"title": "第一章测验", "description": "", "owner_unit_id": unit.id, "module_id": module.id,
-            "mode": "blueprint", "fixed": "", "time_limit_minutes": 20, "pass_percent": 60, "attempts_allowed": 2,
+            "mode": "blueprint", "time_limit_minutes": 20, "pass_percent": 60, "attempts_allowed": 2,
             "counting": "highest", "shuffle_questions": "y", "multiple_policy": "partial",
             "review_policy": "immediate", "status": "published",
             "rule_chapter": ["1", "2", ""], "rule_article": ["", "", ""], "rule_qtype": ["single", "", ""],
@@ -68,14 +68,33 @@ def test_create_exam_by_rules_and_preview_shows_shortage(client, auth, db, organ
 
 def test_fixed_list_exam_and_bad_keys(client, auth, db, organizer_a, branch_a, bank):
     auth.login(organizer_a)
-    bad = client.post("/manage/exams/new", data=exam_form(bank, branch_a, mode="fixed", fixed="q-ch1-000 5\nq-nope"))
+    # The picker offers the bank's questions by chapter, type and stem: nobody types an id from memory.
+    form = client.get("/manage/exams/new").get_data(as_text=True)
+    assert f'<datalist id="bank-{bank.id}">' in form and '<option value="q-ch1-000">第1章 单选' in form
+    bad = client.post("/manage/exams/new", data=exam_form(bank, branch_a, mode="fixed",
+                                                          fixed_key=["q-ch1-000", "q-nope"], fixed_points=["5", ""]))
     assert bad.status_code == 200 and "q-nope" in bad.get_data(as_text=True)
-    ok = client.post("/manage/exams/new", data=exam_form(bank, branch_a, mode="fixed", fixed="q-ch1-000 5\nq-ch2-001"))
+    ok = client.post("/manage/exams/new", data=exam_form(bank, branch_a, mode="fixed",
+                                                         fixed_key=["q-ch1-000", "q-ch2-001", ""],
+                                                         fixed_points=["5", "", ""]))
     assert ok.status_code == 302
     db.session.rollback()
     exam = db.session.scalar(select(Exam))
     assert [f.points for f in exam.fixed_questions] == [5, 1]
-    assert "q-ch1-000 5\nq-ch2-001 1" in client.get(f"/manage/exams/{exam.id}/edit").get_data(as_text=True)
+    edit = client.get(f"/manage/exams/{exam.id}/edit").get_data(as_text=True)
+    assert re.findall(r'name="fixed_key" value="([^"]*)"', edit)[:-1] == ["q-ch1-000", "q-ch2-001"]  # last: new-row template
+    assert re.findall(r'name="fixed_points" inputmode="decimal" value="([^"]*)"', edit)[:2] == ["5", "1"]
+
+
+def test_rule_table_speaks_one_difficulty_vocabulary(client, auth, db, organizer_a, branch_a, bank):
+    auth.login(organizer_a)
+    form = client.get("/manage/exams/new").get_data(as_text=True)
+    assert '<option value="1">易</option><option value="2">中</option><option value="3">难</option>' in form
+    assert "data-add-row" in form and "先保存" not in form
+    client.post("/manage/exams/new", data=exam_form(bank, branch_a, status="draft", rule_difficulty=["1", "", ""]))
+    db.session.rollback()
+    exam = db.session.scalar(select(Exam))
+    assert "第1章 单选 难度易：4 题" in text(client.get(f"/manage/exams/{exam.id}"))
 
 
 def test_sittings_planner_and_makeup(client, auth, db, organizer_a, admin, org, branch_a, branch_b, make_user,

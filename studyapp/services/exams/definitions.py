@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from ...domain import paper as paper_rules
 from ...domain.grading import MULTIPLE_POLICIES
 from ...models import Module, Question, QuestionVersion, TYPE_LABELS, User
+from ...models.questions import DIFFICULTY_LABELS
 from ...models.exams import (
     COUNTING_RULES, EXAM_STATUSES, REVIEW_POLICIES, Exam, ExamFixedQuestion, ExamRule, Sitting, SittingMember,
     SittingUnit,
@@ -105,6 +106,23 @@ def default_module_id(session: Session, managed: set[int], choices: list[int]) -
     published = set(session.scalars(select(Module.id).where(Module.id.in_(choices), Module.status == "published")))
     best = max(choices, key=lambda m: (m in published and counts.get(m, 0) > 0, counts.get(m, 0), -choices.index(m)))
     return best
+
+
+def bank_choices(session: Session, module_ids: list[int], limit: int = 2000) -> dict[int, list[tuple[str, str]]]:
+    """Per module, its active questions as (key, "第N章 题型 题干…") for the fixed-question picker."""
+    rows = session.execute(
+        select(Question.module_id, Question.key, QuestionVersion.qtype, QuestionVersion.chapter_number,
+               QuestionVersion.stem_md)
+        .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
+        .where(Question.module_id.in_(module_ids or [-1]), Question.status == "active")
+        .order_by(Question.module_id, QuestionVersion.chapter_number, Question.key).limit(limit)
+    )
+    banks: dict[int, list[tuple[str, str]]] = {}
+    for module_id, key, qtype, chapter, stem in rows:
+        text = " ".join((stem or "").split())
+        banks.setdefault(module_id, []).append(
+            (key, f"第{chapter}章 {TYPE_LABELS.get(qtype, qtype)} {text[:40]}{'…' if len(text) > 40 else ''}"))
+    return banks
 
 
 def shortages(session: Session, exam: Exam) -> list[paper_rules.Shortage]:
@@ -230,7 +248,7 @@ def rule_label(rule: ExamRule) -> str:
     if rule.qtype:
         parts.append(TYPE_LABELS.get(rule.qtype, rule.qtype))
     if rule.difficulty:
-        parts.append(f"难度{rule.difficulty}")
+        parts.append(f"难度{DIFFICULTY_LABELS.get(rule.difficulty, rule.difficulty)}")
     return " ".join(parts) or "不限"
 
 

@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, Length, NumberRange
 from ...extensions import db
 from ...models import Module, Question, TYPE_LABELS
 from ...models.exams import COUNTING_LABELS, REVIEW_LABELS, STATUS_LABELS
+from ...models.questions import DIFFICULTY_LABELS
 from ...services.errors import NotFound, ServiceError
 from ...services.exams import definitions, sittings
 from ...services.publishing import audience_choices
@@ -29,7 +30,6 @@ add_nav("organizer.exams", "考试管理", roles=("organizer", "admin"), order=5
 add_card("organizer.exams", "考试管理", "组卷、安排场次和补考，查看各场成绩", roles=("organizer", "admin"), order=50)
 
 MULTIPLE_LABELS = {"all_or_nothing": "全对才得分", "partial": "少选按比例得分，错选不得分"}
-RULE_ROWS_SPARE = 3
 
 
 def _choices(labels: dict) -> list[SelectChoice]:
@@ -43,7 +43,6 @@ class ExamForm(FlaskForm):
     module_id = SelectField("题库（学习专题）", coerce=int)
     mode = RadioField("组卷方式", choices=[SelectChoice("blueprint", "按规则随机抽题"), SelectChoice("fixed", "固定题目")],
                       default="blueprint")
-    fixed = TextAreaField("固定题目（每行一个题号，可在空格后写分值，如：q-ch1-001 2）", render_kw={"rows": 5})
     time_limit_minutes = IntegerField("考试时长（分钟）", default=30, validators=[NumberRange(1, 1440, "应在1到1440之间")])
     pass_percent = IntegerField("及格线（%）", default=60, validators=[NumberRange(0, 100, "应在0到100之间")])
     attempts_allowed = IntegerField("每场允许作答次数", default=1, validators=[NumberRange(1, 20, "应在1到20之间")])
@@ -97,10 +96,7 @@ def _edit(exam):
     if exam is None and request.method == "GET":
         form.module_id.data = definitions.default_module_id(
             db.session, managed_units(), [c.value for c in form.module_id.choices])
-    if exam is not None and request.method == "GET":
-        keys = dict(db.session.execute(select(Question.id, Question.key).where(
-            Question.id.in_([f.question_id for f in exam.fixed_questions] or [-1]))).all())
-        form.fixed.data = "\n".join(f"{keys[f.question_id]} {f.points:g}" for f in exam.fixed_questions)
+    fixed = _fixed_from_request() if request.method == "POST" else _stored_fixed(exam)
     rules = _rules_from_request() if request.method == "POST" else [
         {"chapter": r.chapter_number or "", "article": r.article_number or "", "qtype": r.qtype or "",
          "difficulty": r.difficulty or "", "count": r.count, "points": f"{r.points:g}"}
@@ -109,7 +105,7 @@ def _edit(exam):
     problem = None
     if form.validate_on_submit():
         try:
-            data = _exam_input(form, rules)
+            data = _exam_input(form, rules, fixed)
             if exam is None:
                 exam = definitions.create_exam(db.session, current_user, managed_units(), data, now())
             else:
@@ -120,10 +116,30 @@ def _edit(exam):
         except (ServiceError, ValueError) as exc:
             db.session.rollback()
             problem = str(exc)
-    rows = rules + [{"chapter": "", "article": "", "qtype": "", "difficulty": "", "count": "", "points": ""}
-                    for _ in range(RULE_ROWS_SPARE)]
+    rows = rules or [{"chapter": "", "article": "", "qtype": "", "difficulty": "", "count": "", "points": ""}]
     return render_template("organizer/exams/form.html", form=form, exam=exam, rows=rows, problem=problem,
-                           type_labels=TYPE_LABELS)
+                           type_labels=TYPE_LABELS, difficulty_labels=DIFFICULTY_LABELS,
+                           fixed_rows=fixed or [{"key": "", "points": ""}],
+                           banks=definitions.bank_choices(db.session, [c.value for c in form.module_id.choices]))
+
+
+def _stored_fixed(exam) -> list[dict]:
+    if exam is None:
+        return []
+    keys = dict(db.session.execute(select(Question.id, Question.key).where(
+        Question.id.in_([f.question_id for f in exam.fixed_questions] or [-1]))).all())
+    return [{"key": keys[f.question_id], "points": f"{f.points:g}"} for f in exam.fixed_questions]
+
+
+def _fixed_from_request() -> list[dict]:
+    """Rows of the fixed-question picker (fixed_key picked from the bank's searchable list, fixed_points)."""
+    f = request.form
+    rows = []
+    for key, points in zip(f.getlist("fixed_key"), f.getlist("fixed_points")):
+        key = key.split(" ", 1)[0].strip()  # the list shows "key 题干…"; the key comes first
+        if key or points.strip():
+            rows.append({"key": key, "points": points.strip()})
+    return rows
 
 
 def _rules_from_request() -> list[dict]:
@@ -147,7 +163,7 @@ def _number(text: str, kind, what: str):
         raise ValueError(f"{what}应为数字：{text}") from None
 
 
-def _exam_input(form: ExamForm, rules: list[dict]) -> definitions.ExamInput:
+def _exam_input(form: ExamForm, rules: list[dict], fixed_rows: list[dict]) -> definitions.ExamInput:
     rule_inputs = []
     for n, row in enumerate(rules, start=1):
         rule_inputs.append(definitions.RuleInput(
@@ -155,11 +171,8 @@ def _exam_input(form: ExamForm, rules: list[dict]) -> definitions.ExamInput:
             chapter_number=_number(row["chapter"], int, f"规则{n}章"), article_number=_number(row["article"], int, f"规则{n}条"),
             qtype=row["qtype"] or None, difficulty=_number(row["difficulty"], int, f"规则{n}难度"),
         ))
-    fixed = []
-    for line in (form.fixed.data or "").splitlines():
-        parts = line.split()
-        if parts:
-            fixed.append((parts[0], _number(parts[1], float, f"{parts[0]} 的分值") if len(parts) > 1 else 1.0))
+    fixed = [(row["key"], _number(row["points"], float, f"{row['key']} 的分值") or 1.0) for row in fixed_rows
+             if row["key"]]
     return definitions.ExamInput(
         title=form.title.data, description=form.description.data or "", module_id=form.module_id.data,
         owner_unit_id=form.owner_unit_id.data, mode=form.mode.data, time_limit_minutes=form.time_limit_minutes.data,
