@@ -170,7 +170,7 @@ def test_organizer_cannot_edit_a_file_module(client, auth, organizer_a, admin, m
     auth.logout()
     auth.login(admin)
     page = client.get(f"/manage/modules/{module.id}").get_data(as_text=True)
-    assert "load-content 将报告冲突" in page
+    assert "会保留您的修改，不再覆盖" in page
     assert client.get(f"/manage/modules/{module.id}/chapters/{chapter.id}").status_code == 200
 
 

@@ -17,7 +17,7 @@ TYPE_CHOICES = [SelectChoice(code, word) for word, code in TYPE_WORDS.items()]
 
 class QuestionForm(FlaskForm):
     qtype = SelectField("题型", choices=TYPE_CHOICES)
-    stem = TextAreaField("题干（可用 Markdown；填空题用 ___ 表示空）", validators=[InputRequired("请填写题干"),
+    stem = TextAreaField("题干（可用 **加粗**、列表等简单格式；填空题用 ___ 表示空）", validators=[InputRequired("请填写题干"),
                                                                       Length(max=5000)])
     answer = StringField("答案（单选 B；多选 ACD；判断 对/错；填空 各空用 ; 分隔，可接受的写法用 | 分隔）",
                          validators=[Length(max=1000)])
