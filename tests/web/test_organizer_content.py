@@ -203,3 +203,10 @@ def test_chapter_titles_that_name_their_chapter_are_not_doubled(client, auth, ad
     page = client.get(f"/manage/modules/{module.id}").get_data(as_text=True)
     assert "<strong>第一章 总则</strong>" in page and "第 1 章" not in page
     assert "<strong>第2章 组织设置</strong>" in page
+
+
+def test_publish_form_ticks_the_organizers_only_branch(client, auth, organizer_a, branch_a, make_web_module):
+    module = make_web_module(organizer_a)
+    auth.login(organizer_a)
+    page = client.get(f"/manage/modules/{module.id}").get_data(as_text=True)
+    assert re.search(rf'<input checked[^>]*value="{branch_a.id}"|value="{branch_a.id}"[^>]*checked', page)
