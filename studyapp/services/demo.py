@@ -19,8 +19,8 @@ ORGANIZER_NAME = "陈晓梅"
 
 
 def member_name(number: int) -> str:
-    """Member n's name: surname by n, given name by n's twenty, so the 200 demo members all differ."""
-    return SURNAMES[number % len(SURNAMES)] + GIVEN[(number // len(SURNAMES) * 7 + number) % len(GIVEN)]
+    """Member n's name: all 200 differ, and each branch (every fifth member) has every surname."""
+    return SURNAMES[(number * 2 // 5 + number) % len(SURNAMES)] + GIVEN[(number * 5 + number // 20) % len(GIVEN)]
 
 
 @dataclass

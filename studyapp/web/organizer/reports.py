@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from flask import abort, current_app, jsonify, render_template, request
 from sqlalchemy.orm import Session
 
-from ...domain import chase, statistics
+from ...domain import chase, exam_status, statistics
 from ...extensions import db
 from ...services import reports
 from ...services.errors import NotFound
@@ -173,7 +173,9 @@ def report_transcript(user_id: int):
 @bp.route("/reports/sittings/<int:sitting_id>/monitor")
 def report_monitor(sitting_id: int):
     sitting, audience = _audience(sitting_id)
-    return render_template("organizer/reports/monitor.html", sitting=sitting,
+    window = rosters.window_at(audience, now())
+    words = {"answering": exam_status.ANSWERING, "waiting": exam_status.member_status(window, False, False)}
+    return render_template("organizer/reports/monitor.html", sitting=sitting, words=words,
                            state=_monitor_state(audience))
 
 

@@ -186,7 +186,7 @@ def _history(sitting) -> list[tuple[str, str, str, str]]:
                 parts.append(f"名称 {value[0]} → {value[1]}")
             elif key == "audience":
                 parts.append("参加范围已调整")
-            elif key == "attempts":
+            elif key == "attempts" and value:
                 parts.append(f"{value} 份作答中的答卷随之延长")
             elif key == "makeup_of":
                 parts.append(f"“{value}”的补考")
