@@ -20,10 +20,11 @@ from ...domain import exam_status, scoring, timing
 from ...models import Unit, User
 from ...models.exams import Attempt, Exam, Sitting, SittingChange, SittingMember, SittingUnit
 from ...models.types import utcnow
-from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..errors import Conflict, Forbidden, Invalid
 from ..reports.audience import is_visible, reportable_sitting
 from ..scope import ancestors, subtree, unit_tree
-from .definitions import may_schedule, shortages
+from .definitions import shortages
+from .visibility import may_schedule
 
 
 def visible_sitting(session: Session, sitting_id: int, managed: set[int]) -> Sitting:

@@ -19,7 +19,7 @@ from ...models import Module, Question, TYPE_LABELS
 from ...models.exams import COUNTING_LABELS, REVIEW_LABELS, STATUS_LABELS
 from ...models.questions import DIFFICULTY_LABELS
 from ...services.errors import NotFound, ServiceError
-from ...services.exams import definitions, sittings
+from ...services.exams import definitions, sittings, visibility
 from ...services.publishing import audience_choices
 from ..clock import now
 from ..guards import managed_units
@@ -59,7 +59,7 @@ class ExamForm(FlaskForm):
 def visible_exam_or_404(exam_id: int):
     """An exam the organizer may see (their own, or their organization's, read-only)."""
     try:
-        return definitions.visible_exam(db.session, exam_id, managed_units())
+        return visibility.visible_exam(db.session, exam_id, managed_units())
     except NotFound:
         abort(404)
 
@@ -74,7 +74,7 @@ def _owned(exam_id: int):
 
 @bp.route("/exams")
 def exams():
-    return render_template("organizer/exams/list.html", exams=definitions.exams_for(db.session, managed_units()),
+    return render_template("organizer/exams/list.html", exams=visibility.exams_for(db.session, managed_units()),
                            status_labels=STATUS_LABELS, managed=managed_units())
 
 
@@ -190,7 +190,7 @@ def exam_detail(exam_id):
     return render_template("organizer/exams/detail.html", exam=exam, rule_label=definitions.rule_label,
                            owned=owned, sittings=sittings.visible_sittings_of(db.session, exam, managed_units()),
                            shortages=definitions.shortages(db.session, exam),
-                           may_schedule=definitions.may_schedule(db.session, exam, managed_units()), moment=now(),
+                           may_schedule=visibility.may_schedule(db.session, exam, managed_units()), moment=now(),
                            labels={"review": REVIEW_LABELS, "counting": COUNTING_LABELS, "status": STATUS_LABELS,
                                    "multiple": MULTIPLE_LABELS})
 
