@@ -214,3 +214,20 @@ def test_chase_list_in_tree_order_with_a_ready_message_and_phones(client, auth, 
     assert "请以下同志于5月1日18:00前完成《条例》测试：张三、李四。" in page
     assert "13800000001\n13800000002" in page
     assert 'data-copy="chase-message-' in page and "js/copy.js" in page
+
+
+def test_extending_a_sitting_stored_with_seconds(client, auth, db, clock, exam_setup, organizer_a, make_sitting):
+    """The demo's sitting opened at a moment with seconds; the form shows minutes. Sending the start back
+    unchanged is not a change, so extending works."""
+    exam, _sitting, _questions = exam_setup
+    odd = make_sitting(exam, units=[exam.owner_unit], title="带秒", opens_at=FIXED_NOW - timedelta(seconds=75),
+                       closes_at=FIXED_NOW + timedelta(hours=1, seconds=30))
+    auth.login(organizer_a)
+    form = client.get(f"/manage/sittings/{odd.id}/edit").get_data(as_text=True)
+    opens = re.search(r'name="opens_at" value="([^"]+)"', form).group(1)
+    response = client.post(f"/manage/sittings/{odd.id}/edit", data={
+        "title": "带秒", "opens_at": opens, "closes_at": "2026-05-01T18:00", "units": [exam.owner_unit_id]})
+    assert response.status_code == 302, text(response)
+    db.session.rollback()
+    assert db.session.get(Sitting, odd.id).closes_at == FIXED_NOW + timedelta(hours=2)
+    assert db.session.get(Sitting, odd.id).opens_at == FIXED_NOW - timedelta(seconds=75)

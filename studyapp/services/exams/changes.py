@@ -27,6 +27,11 @@ def _iso(value: datetime) -> str:
     return value.isoformat()
 
 
+def _keep_if_same_minute(new: datetime, old: datetime) -> datetime:
+    """Forms show times to the minute: a time sent back unchanged is the stored one, seconds and all."""
+    return old if new.replace(second=0, microsecond=0) == old.replace(second=0, microsecond=0) else new
+
+
 def edit_sitting(
     session: Session, actor: User | None, managed: set[int], sitting: Sitting, now: datetime, *, title: str,
     opens_at: datetime, closes_at: datetime, unit_ids: list[int], usernames: list[str],
@@ -35,6 +40,8 @@ def edit_sitting(
     if sitting.cancelled_at is not None:
         raise Conflict("本场已取消，不能修改")
     window = timing.window_state(now, sitting.opens_at, sitting.closes_at)
+    opens_at = _keep_if_same_minute(opens_at, sitting.opens_at)
+    closes_at = _keep_if_same_minute(closes_at, sitting.closes_at)
     if window == timing.CLOSED:
         raise Conflict("本场已结束，不能修改；如需再考，请安排补考")
     problems = []
