@@ -76,3 +76,41 @@ def test_branch_organizer_schedules_extends_and_chases(new_context, shot):
     monitor = page.locator("#monitor").bounding_box()
     assert column["width"] <= 960 and monitor["x"] + monitor["width"] <= column["x"] + column["width"]
     check_desktop_page(page, shot, "organizer-day-07-monitor")
+
+
+def test_exam_form_rows_and_the_staggered_planner(new_context, shot):
+    page = new_context(DESKTOP).new_page()
+    log_in(page, "organizer1", DEMO_PASSWORD)
+    page.goto("/manage/exams/new")
+    rows = page.locator(".rule-row:visible")
+    expect(rows).to_have_count(1)
+    page.get_by_role("button", name="添加一条规则").click()
+    page.get_by_role("button", name="添加一条规则").click()
+    expect(rows).to_have_count(3)
+    page.get_by_role("button", name="删除规则2").click()
+    expect(rows).to_have_count(2)
+    expect(page.get_by_label("规则2 题型")).to_be_visible()
+    # Every option of a rule's selects fits its box ("不限" is not cut to "不阝").
+    select = page.get_by_label("规则1 难度")
+    assert select.evaluate("el => el.scrollWidth <= el.clientWidth")
+    check_desktop_page(page, shot, "organizer-day-08-exam-form")
+
+    # The planner staggers batches (the administrator, with five branches): first start, length and gap.
+    page = new_context(DESKTOP).new_page()
+    log_in(page, "admin", DEMO_PASSWORD)
+    page.goto("/manage/exams")
+    page.get_by_role("link", name="《条例》知识测试").click()
+    page.get_by_role("link", name="分批安排场次").click()
+    page.get_by_label("场次名称").fill("分批测试")
+    for branch in ("第一党支部", "第二党支部", "第三党支部"):
+        page.get_by_label(branch).check()
+    page.get_by_label("分成 N 场").check()
+    page.get_by_label("N 或 K").fill("3")
+    first = (datetime.now(BEIJING) + timedelta(days=7)).replace(hour=9, minute=0)
+    page.get_by_label("第一场开始时间").fill(local_input(first))
+    page.get_by_label("每场时长（分钟）").fill("60")
+    page.get_by_label("两场之间间隔（分钟）").fill("30")
+    page.get_by_role("button", name="生成场次方案").click()
+    expect(page.get_by_label("第3场开始时间")).to_have_value(local_input(first + timedelta(minutes=180)))
+    expect(page.get_by_label("第2场结束时间")).to_have_value(local_input(first + timedelta(minutes=150)))
+    check_desktop_page(page, shot, "organizer-day-09-planner")
