@@ -36,7 +36,7 @@ def edit_sitting(
     session: Session, actor: User | None, managed: set[int], sitting: Sitting, now: datetime, *, title: str,
     opens_at: datetime, closes_at: datetime, unit_ids: list[int], usernames: list[str],
 ) -> Sitting:
-    """Apply an organizer's edit within the rules above (the caller has checked changes.may_change)."""
+    """Apply an organizer's edit within the rules above (the caller has checked sittings.may_change)."""
     if sitting.cancelled_at is not None:
         raise Conflict("本场已取消，不能修改")
     window = timing.window_state(now, sitting.opens_at, sitting.closes_at)

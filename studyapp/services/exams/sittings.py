@@ -189,15 +189,14 @@ def sitting_results(session: Session, sitting: Sitting, now: datetime,
 
 
 def make_up_sitting(
-    session: Session, managed: set[int], sitting: Sitting, opens_at: datetime, closes_at: datetime,
-    title: str | None = None, actor: User | None = None, now: datetime | None = None,
+    session: Session, managed: set[int], sitting: Sitting, opens_at: datetime, closes_at: datetime, *,
+    now: datetime, title: str | None = None, actor: User | None = None,
 ) -> Sitting:
     """One action, once the sitting has closed: a make-up sitting (补考) listing every member of the caller's
     units who was absent or failed."""
-    moment = now or utcnow()
-    if moment < sitting.closes_at:
+    if now < sitting.closes_at:
         raise Conflict("本场结束后才能安排补考")
-    who = [row.user.id for row in sitting_results(session, sitting, moment, managed)
+    who = [row.user.id for row in sitting_results(session, sitting, now, managed)
            if exam_status.needs_makeup(row.outcome)]
     if not who:
         raise Invalid("没有缺考或不及格的党员，无需补考")
