@@ -98,7 +98,7 @@ def test_admin_defines_an_exam_and_a_sitting_for_two_branches(new_context, shot)
     page.get_by_label("规则1 每题分值").fill("20")
     page.get_by_label("考试时长（分钟）").fill("20")
     page.get_by_role("button", name="保存").click()
-    expect(page.locator(".alert-success")).to_contain_text("考试已保存")
+    expect(page.locator(".alert-success")).to_contain_text("考试已发布。下一步：新建场次")
     expect(page.get_by_role("heading", level=1)).to_have_text(EXAM_TITLE)
     # A new exam is meant to be sat: it is published at once (the bank fills its paper).
     expect(page.locator(".exam-facts")).to_contain_text("已发布")

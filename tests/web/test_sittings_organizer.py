@@ -231,3 +231,16 @@ def test_extending_a_sitting_stored_with_seconds(client, auth, db, clock, exam_s
     db.session.rollback()
     assert db.session.get(Sitting, odd.id).closes_at == FIXED_NOW + timedelta(hours=2)
     assert db.session.get(Sitting, odd.id).opens_at == FIXED_NOW - timedelta(seconds=75)
+
+
+def test_saving_says_whether_the_exam_is_published(client, auth, exam_bank, branch_a, organizer_a):
+    module, questions = exam_bank
+    auth.login(organizer_a)
+    base = {"title": "新考试", "description": "", "owner_unit_id": branch_a.id, "module_id": module.id,
+            "mode": "fixed", "fixed_key": [q.key for q in questions.values()], "fixed_points": ["25"] * 4,
+            "time_limit_minutes": 30, "pass_percent": 60, "attempts_allowed": 1, "counting": "highest",
+            "multiple_policy": "all_or_nothing", "review_policy": "immediate"}
+    published = client.post("/manage/exams/new", data={**base, "status": "published"}, follow_redirects=True)
+    assert "考试已发布。下一步：新建场次" in text(published)
+    draft = client.post("/manage/exams/new", data={**base, "title": "草稿考试", "status": "draft"}, follow_redirects=True)
+    assert "考试已保存（草稿）" in text(draft)

@@ -111,7 +111,8 @@ def _edit(exam):
             else:
                 definitions.update_exam(db.session, exam, managed_units(), data)
             db.session.commit()
-            flash("考试已保存", "success")
+            flash("考试已发布。下一步：新建场次，党员在场次开放时间内作答" if exam.status == "published"
+                  else f"考试已保存（{STATUS_LABELS[exam.status]}）", "success")
             return redirect(url_for(".exam_detail", exam_id=exam.id))
         except (ServiceError, ValueError) as exc:
             db.session.rollback()
