@@ -79,3 +79,27 @@ def test_demo_is_idempotent(runner, db, client):
     assert db.session.scalar(select(User).where(User.username == "admin")).role == "admin"
     response = client.post("/login", data={"username": "member0200", "password": "demo-pass-42"})
     assert response.headers["Location"] == "/"
+
+
+def test_demo_has_people_with_names_and_something_on_every_menu(runner, db):
+    """Varied names (no ten 李国庆), organizer1 named like a person, a contest open now and a group-study
+    session today, each made once."""
+    from datetime import timedelta
+
+    from studyapp.models.contests import Contest
+    from studyapp.models.group_study import StudySession
+    from studyapp.models.types import utcnow
+
+    assert runner.invoke(args=["demo", "--password", "demo-pass-42"]).exit_code == 0
+    names = db.session.scalars(select(User.name).where(User.role == "member")).all()
+    assert len(set(names)) == len(names) == 200
+    organizer = db.session.scalar(select(User).where(User.username == "organizer1"))
+    assert "组织员" not in organizer.name and 2 <= len(organizer.name) <= 3
+    moment = utcnow()
+    contest = db.session.scalar(select(Contest))
+    assert contest.opens_at <= moment < contest.closes_at
+    study = db.session.scalar(select(StudySession))
+    assert moment < study.starts_at < moment + timedelta(hours=3) and study.chapters and study.units
+    again = runner.invoke(args=["demo", "--password", "demo-pass-42"])
+    assert "演示竞赛和集中学习已存在，未做更改" in again.output
+    assert (count(db, Contest), count(db, StudySession)) == (1, 1)

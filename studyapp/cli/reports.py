@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 
 from ..domain import tabular
 from ..extensions import db
+from ..models.types import utcnow
 from ..services.errors import NotFound
 from ..services.reports import audience_for, reportable_sitting, rosters, tables
 from ..services.reports.sitting import sitting_summary
@@ -39,8 +40,9 @@ def report_command(sitting_id: int, fmt: str, output: Path):
     sheets = [
         ("参考情况", *tables.summary_table(summary)),
         ("未参考名单", rosters.CHASE_HEADERS,
-         rosters.chase_rows(rosters.member_lines(session, audience, absent_only=True))),
-        ("成绩单", rosters.SCORE_HEADERS, rosters.score_rows(rosters.member_lines(session, audience), localize)),
+         rosters.chase_rows(rosters.member_lines(session, audience, absent_only=True, now=utcnow()))),
+        ("成绩单", rosters.SCORE_HEADERS,
+         rosters.score_rows(rosters.member_lines(session, audience, now=utcnow()), localize)),
         ("成绩分布", *tables.distribution_table(summary)),
     ]
     if fmt == "xlsx":

@@ -4,7 +4,8 @@ For each question: the facility index (share of takers who got it right), the di
 D = p(upper) - p(lower) where the groups are the top and bottom 27% of attempts by total score, the
 point-biserial correlation between being right and the total, and how often each option was chosen.
 A question is flagged when it discriminates negatively (strong members miss it more than weak ones:
-often a wrong key) or when a distractor is chosen more often than the key.
+often a wrong key) or when a distractor is chosen more often than the key, and only once at least
+MIN_TAKERS members took it (one answer sheet is no evidence of a wrong key).
 
 Blueprint papers differ per member, so each question's figures use only the attempts that had it.
 """
@@ -15,6 +16,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 GROUP_SHARE = 0.27
+#: Below this many takers the figures swing with every answer sheet: no question is flagged on them.
+MIN_TAKERS = 30
 FLAG_NEGATIVE = "区分度为负"
 FLAG_DISTRACTOR = "干扰项选择多于正确答案"
 TRUE_KEY, FALSE_KEY = "true", "false"
@@ -134,7 +137,8 @@ def extreme_groups(totals: dict[int, float], share: float = GROUP_SHARE) -> tupl
     return set(ordered[:size]), set(ordered[len(ordered) - size:]) if size else set()
 
 
-def analyse(responses: Iterable[Response], items: Iterable[Item], share: float = GROUP_SHARE) -> list[ItemStats]:
+def analyse(responses: Iterable[Response], items: Iterable[Item], share: float = GROUP_SHARE,
+            min_takers: int = MIN_TAKERS) -> list[ItemStats]:
     """Statistics per item, in the order of `items` (items nobody took get empty figures)."""
     responses = list(responses)
     totals = {r.attempt_id: r.total for r in responses}
@@ -156,11 +160,11 @@ def analyse(responses: Iterable[Response], items: Iterable[Item], share: float =
         t.answered += bool(r.chosen)
         for key in r.chosen:
             t.chosen[key] = t.chosen.get(key, 0) + 1
-    return [item_stats(item, tallies.get(item.question_id, Tally())) for item in items]
+    return [item_stats(item, tallies.get(item.question_id, Tally()), min_takers) for item in items]
 
 
-def item_stats(item: Item, t: Tally) -> ItemStats:
-    """Every figure and flag of one item from its tally."""
+def item_stats(item: Item, t: Tally, min_takers: int = MIN_TAKERS) -> ItemStats:
+    """Every figure of one item from its tally, and its flags once enough members took it."""
     n = t.takers
     p_upper = t.upper_correct / t.upper_takers if t.upper_takers else None
     p_lower = t.lower_correct / t.lower_takers if t.lower_takers else None
@@ -172,6 +176,8 @@ def item_stats(item: Item, t: Tally) -> ItemStats:
     stats.unanswered = n - t.answered if item.options else 0
     stats.options = [OptionCount(key, t.chosen.get(key, 0), key in item.key,
                                  round(t.chosen.get(key, 0) * 100 / n, 1) if n else None) for key in item.options]
+    if n < min_takers:
+        return stats
     if (stats.discrimination is not None and stats.discrimination < 0) or (
             stats.point_biserial is not None and stats.point_biserial < 0):
         stats.flags.append(FLAG_NEGATIVE)

@@ -7,6 +7,7 @@ gets a sitting of its own. Results are deterministic: ties are broken by branch 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 
 @dataclass(frozen=True)
@@ -59,3 +60,17 @@ def _tidy(batches: list[Batch]) -> list[Batch]:
     for batch in batches:
         batch.unit_ids.sort()
     return [b for b in batches if b.unit_ids]
+
+
+def stagger(first_opens_at: datetime, length: timedelta, gap: timedelta, n: int) -> list[tuple[datetime, datetime]]:
+    """(opens, closes) for N batches one after another: each open `length`, the next opening `gap` after
+    the previous one closes. A proposal: the organizer may still move any of them before saving."""
+    if n < 1:
+        raise ValueError("n must be at least 1")
+    if length <= timedelta(0) or gap < timedelta(0):
+        raise ValueError("length must be positive and gap not negative")
+    times, opens = [], first_opens_at
+    for _ in range(n):
+        times.append((opens, opens + length))
+        opens = opens + length + gap
+    return times

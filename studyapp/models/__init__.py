@@ -5,7 +5,7 @@ from .questions import QUESTION_TYPES, TYPE_LABELS, Question, QuestionVersion  #
 from .types import UTCDateTime, utcnow  # noqa: F401
 from .group_study import Attendance, StudySession  # noqa: F401
 from .progress import StudyProgress  # noqa: F401
-from .exams import Answer, Attempt, AttemptQuestion, Exam, ExamFixedQuestion, ExamRule, Sitting, SittingMember, SittingUnit  # noqa: F401
+from .exams import Answer, Attempt, AttemptQuestion, Exam, ExamFixedQuestion, ExamRule, Sitting, SittingChange, SittingMember, SittingUnit  # noqa: F401
 from .practice import PracticeAnswer, WrongAnswer  # noqa: F401
 from .contests import Contest, ContestAudience, ContestBranchCache, ContestRound, ContestStanding, RoundQuestion  # noqa: F401
 from .daily import DailySet, ReviewCard  # noqa: F401

@@ -142,13 +142,47 @@ class Sitting(db.Model):
     is_makeup: Mapped[bool] = mapped_column(default=False)
     makeup_of_id: Mapped[int | None] = mapped_column(ForeignKey("sittings.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Set when an organizer cancels the sitting (only while nobody has started it); it is then offered
+    #: to nobody and kept, with its history, instead of being deleted.
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     exam: Mapped[Exam] = relationship(back_populates="sittings")
     units: Mapped[list[SittingUnit]] = relationship(cascade="all, delete-orphan")
     members: Mapped[list[SittingMember]] = relationship(cascade="all, delete-orphan")
+    changes: Mapped[list[SittingChange]] = relationship(
+        order_by="SittingChange.id", cascade="all, delete-orphan", back_populates="sitting"
+    )
 
     def __repr__(self) -> str:
         return f"<Sitting {self.id} exam={self.exam_id} {self.title!r}>"
+
+
+SITTING_CHANGES = ("created", "edited", "extended", "cancelled")
+
+
+class SittingChange(db.Model):
+    """One change to a sitting (created, edited, extended, cancelled): who, when and what, shown as its history."""
+
+    __tablename__ = "sitting_changes"
+    __table_args__ = (
+        CheckConstraint("kind IN ('created', 'edited', 'extended', 'cancelled')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sitting_id: Mapped[int] = mapped_column(ForeignKey("sittings.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    #: Who made the change (NULL for the command line and for sittings older than the history).
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: What changed: {field: [old, new]} (times as ISO strings in UTC), plus e.g. {"attempts": n} for an
+    #: extension or {"count": n} for a make-up; the page words it.
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    sitting: Mapped[Sitting] = relationship(back_populates="changes")
+    actor = relationship("User")
+
+    def __repr__(self) -> str:
+        return f"<SittingChange sitting={self.sitting_id} {self.kind}>"
 
 
 class SittingUnit(db.Model):

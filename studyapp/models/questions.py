@@ -16,6 +16,8 @@ from .types import UTCDateTime, utcnow
 
 QUESTION_TYPES = ("single", "multiple", "true_false", "fill_blank")
 TYPE_LABELS = {"single": "单选", "multiple": "多选", "true_false": "判断", "fill_blank": "填空"}
+#: The one way difficulty 1/2/3 is shown on every page and form.
+DIFFICULTY_LABELS = {1: "易", 2: "中", 3: "难"}
 
 
 class Question(db.Model):

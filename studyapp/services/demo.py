@@ -14,6 +14,13 @@ BRANCHES = ["第一党支部", "第二党支部", "第三党支部", "第四党�
 MEMBER_COUNT = 200
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
 GIVEN = "建国 卫东 秀英 桂兰 志强 海燕 红梅 国庆 文华 春生 玉珍 德明 丽华 振华 淑珍 永强 晓东 明亮 静 敏".split()
+#: How organizer1 is known to members and on every page: a person, not a role.
+ORGANIZER_NAME = "陈晓梅"
+
+
+def member_name(number: int) -> str:
+    """Member n's name: all 200 differ, and each branch (every fifth member) has every surname."""
+    return SURNAMES[(number * 2 // 5 + number) % len(SURNAMES)] + GIVEN[(number * 5 + number // 20) % len(GIVEN)]
 
 
 @dataclass
@@ -46,9 +53,9 @@ def seed_people(session: Session, password: str) -> DemoReport:
     existing = set(session.scalars(select(User.username)))
     # One hash shared by every demo account: hashing 200 times would take ~10 s for no security gain.
     shared_hash = passwords.hash_password(password)
-    people = [("admin", "系统管理员", org, "admin", None), ("organizer1", "支部组织员", branches[0], "organizer", None)]
+    people = [("admin", "系统管理员", org, "admin", None), ("organizer1", ORGANIZER_NAME, branches[0], "organizer", None)]
     for number in range(1, MEMBER_COUNT + 1):
-        name = SURNAMES[number % len(SURNAMES)] + GIVEN[(number * 7) % len(GIVEN)]
+        name = member_name(number)
         branch = branches[(number - 1) % len(branches)]
         people.append((f"member{number:04d}", name, branch, "member", f"1380000{number:04d}"))
     added = 0

@@ -15,7 +15,7 @@ from math import ceil
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
-from ..domain.snippets import like_pattern, snippet
+from ..domain.snippets import like_pattern, number_bounded, query_pattern, snippet
 from ..models import Article, Chapter, Module, User
 from .study import visible_condition
 
@@ -68,6 +68,15 @@ def search_articles(session: Session, user: User, query: str, now: datetime, pag
     base = (select(Article, Chapter, Module).join(Chapter, Article.chapter_id == Chapter.id)
             .join(Module, Chapter.module_id == Module.id)
             .where(matches, visible_condition(session, user, now)))
+    if number_bounded(query):
+        # LIKE cannot say "not inside a longer number": narrow its candidates with the same rule the
+        # snippet highlights by ("8人" is not found in "18人").
+        exact = query_pattern(query)
+        found = session.execute(base.with_only_columns(Article.id, Article.title, Article.plain_text)).all()
+        titled = [i for i, title, _ in found if exact.search(title or "")]
+        keep = titled + [i for i, title, body in found if i not in titled and exact.search(body or "")]
+        base = base.where(Article.id.in_(keep or [-1]))
+        in_title = Article.id.in_(titled or [-1])
     total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
     page = max(1, min(page, max(1, ceil(total / per_page))))
     rows = session.execute(

@@ -40,3 +40,16 @@ def test_bad_arguments():
         split_into(GROUPS, 0)
     with pytest.raises(ValueError):
         split_by_max(GROUPS, 0)
+
+
+def test_stagger_proposes_batches_one_after_another():
+    from datetime import datetime, timedelta, timezone
+
+    from studyapp.domain.planner import stagger
+
+    start = datetime(2026, 12, 10, 1, 0, tzinfo=timezone.utc)
+    times = stagger(start, timedelta(minutes=60), timedelta(minutes=15), 3)
+    assert [(o.strftime("%H:%M"), c.strftime("%H:%M")) for o, c in times] == [
+        ("01:00", "02:00"), ("02:15", "03:15"), ("03:30", "04:30")]
+    with pytest.raises(ValueError):
+        stagger(start, timedelta(0), timedelta(0), 2)

@@ -13,7 +13,7 @@ def rows(question_id, picks, key):
     return [ia.Response(a, TOTALS[a], question_id, tuple(sorted(c)) == tuple(sorted(key)), c) for a, c in picks.items()]
 
 
-def build():
+def build(min_takers=1):
     responses = []
     # Q1 single, key B: attempts 1-6 right; 7 and 9 chose A, 8 chose C, 10 left it blank.
     responses += rows(1, {**{a: ("B",) for a in range(1, 7)}, 7: ("A",), 8: ("C",), 9: ("A",), 10: ()}, ("B",))
@@ -27,7 +27,7 @@ def build():
     items = [ia.Item(1, "single", ("A", "B", "C", "D"), ("B",)), ia.Item(2, "single", ("A", "B", "C", "D"), ("A",)),
              ia.Item(3, "true_false", ("true", "false"), ("true",)),
              ia.Item(4, "multiple", ("A", "B", "C", "D"), ("A", "C")), ia.Item(5, "fill_blank")]
-    return {s.question_id: s for s in ia.analyse(responses, items)}
+    return {s.question_id: s for s in ia.analyse(responses, items, min_takers=min_takers)}
 
 
 def test_groups_are_27_percent_each_way():
@@ -86,3 +86,11 @@ def test_response_shapes():
     assert ia.chosen_options("single", None) == ()
     assert ia.key_options("true_false", True, []) == (("true", "false"), ("true",))
     assert ia.key_options("multiple", ["A", "C"], ["A", "B", "C"]) == (("A", "B", "C"), ("A", "C"))
+
+
+def test_no_flags_below_the_minimum_sample():
+    """Ten answer sheets are too few to accuse a question: figures are shown, flags wait for 30 takers."""
+    default = build(min_takers=ia.MIN_TAKERS)
+    assert ia.MIN_TAKERS == 30
+    assert default[2].discrimination == -1.0 and default[2].flags == []
+    assert default[3].flags == [] and default[4].flags == []

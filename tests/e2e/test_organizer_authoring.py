@@ -43,14 +43,14 @@ def test_organizer_publishes_a_module_written_with_preview(new_context, shot):
 
     page.get_by_role("link", name="添加章节").click()
     page.get_by_label("章节标题").fill(CHAPTER_TITLE)
-    page.get_by_label("正文（Markdown）").fill(BODY)
+    page.get_by_label(re.compile("^正文")).fill(BODY)
     preview = page.locator("#body-preview")
     # The preview comes from the server: the heading gets its article anchor, the bold word stays bold.
     expect(preview.locator("h2#art-11")).to_contain_text("第十一条 党员大会")
     expect(preview.locator("strong")).to_have_text("党支部的议事决策机构")
     # Typing more updates the preview again.
-    page.get_by_label("正文（Markdown）").press("End")
-    page.get_by_label("正文（Markdown）").type("\n## 第十二条 支部委员会\n")
+    page.get_by_label(re.compile("^正文")).press("End")
+    page.get_by_label(re.compile("^正文")).type("\n## 第十二条 支部委员会\n")
     expect(preview.locator("h2#art-12")).to_contain_text("第十二条 支部委员会")
     check_desktop_page(page, shot, "authoring-02-chapter-preview")
     page.get_by_role("button", name="保存").click()
@@ -98,9 +98,10 @@ def test_admin_defines_an_exam_and_a_sitting_for_two_branches(new_context, shot)
     page.get_by_label("规则1 每题分值").fill("20")
     page.get_by_label("考试时长（分钟）").fill("20")
     page.get_by_role("button", name="保存").click()
-    expect(page.locator(".alert-success")).to_contain_text("考试已保存")
+    expect(page.locator(".alert-success")).to_contain_text("考试已发布。下一步：新建场次")
     expect(page.get_by_role("heading", level=1)).to_have_text(EXAM_TITLE)
-    expect(page.locator(".exam-facts")).to_contain_text("草稿")
+    # A new exam is meant to be sat: it is published at once (the bank fills its paper).
+    expect(page.locator(".exam-facts")).to_contain_text("已发布")
     exam_url = page.url
 
     page.get_by_role("link", name="预览试卷").click()
@@ -111,12 +112,7 @@ def test_admin_defines_an_exam_and_a_sitting_for_two_branches(new_context, shot)
     check_desktop_page(page, shot, "authoring-06-exam-preview")
 
     page.goto(exam_url)
-    page.get_by_role("link", name="修改").click()
-    page.get_by_label("状态").select_option(label="已发布")
-    page.get_by_role("button", name="保存").click()
-    expect(page.locator(".exam-facts")).to_contain_text("已发布")
-
-    page.get_by_role("link", name="新建场次").click()
+    page.get_by_role("link", name="新建场次").first.click()
     opens = datetime.now().astimezone() - timedelta(minutes=10)
     page.get_by_label("场次名称").fill("第二、三支部联合场")
     page.get_by_label("开始时间").fill(_local(opens))

@@ -70,7 +70,7 @@ def test_monitor_results_and_exports(new_context, shot):
     expect(member.locator("#exam-save-status")).to_have_text("已保存")
 
     organizer.goto(monitor_url)
-    expect(organizer.locator("main")).to_contain_text(re.compile(r"答题中\s*1"))
+    expect(organizer.locator("main")).to_contain_text(re.compile(r"作答中\s*1"))
     check_desktop_page(organizer, shot, "organizer-06-monitor")
 
     member.get_by_role("button", name="交卷").click()

@@ -50,6 +50,8 @@ RULES = {
     "organizer.plan_sittings": ORGANIZER_SCOPE, "organizer.exam_preview": ORGANIZER_SCOPE,
     "organizer.new_sitting": ORGANIZER_SCOPE, "organizer.sitting_detail": ORGANIZER_SCOPE,
     "organizer.makeup": ORGANIZER_SCOPE,
+    "organizer.edit_sitting": ORGANIZER_SCOPE, "organizer.cancel_sitting": ORGANIZER_SCOPE,
+    "organizer.publish_exam": ORGANIZER_SCOPE,
     "organizer.members": ORGANIZER, "organizer.member_detail": ORGANIZER_SCOPE,
     "organizer.set_active": ORGANIZER_SCOPE, "organizer.reset_password": ORGANIZER_SCOPE,
     "organizer.modules": ORGANIZER, "organizer.new_module": ORGANIZER, "organizer.preview": ORGANIZER,

@@ -4,7 +4,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from studyapp.models.exams import SittingUnit
-from studyapp.services.exams.sittings import plan_sittings
+from studyapp.services.exams.planning import plan_sittings
 from studyapp.services.scope import managed_unit_ids
 from tests.conftest import FIXED_NOW
 

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import event
 
 from fixtures_exams import FIXED_NOW
+from studyapp.domain import exam_status
 from studyapp.models import Chapter
 from studyapp.models.progress import StudyProgress
 from studyapp.models.reports import ScoreChange
@@ -64,7 +65,7 @@ def test_chase_and_score_lists(db, cohort):
     absent = {r.user.username for r in cohort.records if not r.submitted}
     assert {line.username for line in chase} == absent
     answering = {r.user.username for r in cohort.records if r.attempts and not r.submitted}
-    assert {line.username for line in chase if line.status == rosters.ANSWERING} == answering
+    assert {line.username for line in chase if line.status == exam_status.ANSWERING} == answering
     assert all(line.phone for line in chase)
     lines = {line.username: line for line in rosters.member_lines(db.session, audience)}
     assert len(lines) == len(cohort.records)

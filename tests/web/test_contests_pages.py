@@ -1,6 +1,7 @@
 """Contest pages: members play by plain form posts on the server's clock; boards frozen for members only."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -80,14 +81,14 @@ def test_organizer_creates_contest_clears_flag_and_exports(client, auth, db, org
         "title": "竞赛", "owner_unit_id": branch_a.id, "module_id": module.id, "chapters": "", "questions_per_round": 50,
         "seconds_per_question": 20, "latency_allowance_seconds": 2, "opens_at": "2026-05-01T15:00",
         "closes_at": "2026-05-01T14:00", "freeze_minutes": 0, "max_rounds_per_member": 3,
-        "fast_answer_threshold_ms": 1500, "units": [branch_a.id]})
+        "fast_answer_seconds": 1.5, "units": [branch_a.id]})
     text = bad.get_data(as_text=True)
     assert bad.status_code == 422 and "结束时间应晚于开始时间" in text
     created = client.post("/manage/contests/new", data={
         "title": "五月竞赛", "owner_unit_id": branch_a.id, "module_id": module.id, "chapters": "1", "questions_per_round": 3,
         "seconds_per_question": 20, "latency_allowance_seconds": 2, "opens_at": "2026-05-01T15:00",
         "closes_at": "2026-05-01T18:00", "freeze_minutes": 10, "max_rounds_per_member": 2,
-        "fast_answer_threshold_ms": 1500, "units": [branch_a.id]})
+        "fast_answer_seconds": 1.5, "units": [branch_a.id]})
     assert created.status_code == 302, created.get_data(as_text=True)[-3000:]
     contest_url = created.headers["Location"]
     from studyapp.models.contests import Contest
@@ -179,3 +180,21 @@ def test_board_refreshes_branch_standings_while_others_commit(client, auth, db, 
     board = client.get(f"/contests/{contest.id}/board")
     assert seen["done"] and board.status_code == 200
     assert "第一党支部" in board.get_data(as_text=True)
+
+
+def test_contest_form_starts_from_the_published_bank_and_refuses_an_empty_one(client, auth, db, organizer_a, branch_a,
+                                                                               contest_bank, make_module):
+    module, _ = contest_bank
+    empty = make_module(slug="aa-empty", status="draft")
+    empty.order = -1  # listed first, as a freshly made draft module would be
+    db.session.commit()
+    auth.login(organizer_a)
+    form = client.get("/manage/contests/new").get_data(as_text=True)
+    assert re.search(rf'<option selected value="{module.id}"|value="{module.id}" selected', form)
+    assert re.search(rf'checked[^>]*value="{branch_a.id}"|value="{branch_a.id}"[^>]*checked', form)
+    refused = client.post("/manage/contests/new", data={
+        "title": "空题库竞赛", "owner_unit_id": branch_a.id, "module_id": empty.id, "chapters": "", "questions_per_round": 5,
+        "seconds_per_question": 20, "latency_allowance_seconds": 2, "opens_at": "2026-05-01T15:00",
+        "closes_at": "2026-05-01T18:00", "freeze_minutes": 0, "max_rounds_per_member": 3,
+        "fast_answer_seconds": 1.5, "units": [branch_a.id]})
+    assert refused.status_code == 422 and "所选范围只有0道题，少于每轮题数" in refused.get_data(as_text=True)

@@ -22,9 +22,14 @@ def bank(make_module, make_question):
     return module
 
 
+def text(response) -> str:
+    """The page's words without tags, whitespace collapsed."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", response.get_data(as_text=True)))
+
+
 def exam_form(module, unit, **extra):
     data = {"title": "第一章测验", "description": "", "owner_unit_id": unit.id, "module_id": module.id,
-            "mode": "blueprint", "fixed": "", "time_limit_minutes": 20, "pass_percent": 60, "attempts_allowed": 2,
+            "mode": "blueprint", "time_limit_minutes": 20, "pass_percent": 60, "attempts_allowed": 2,
             "counting": "highest", "shuffle_questions": "y", "multiple_policy": "partial",
             "review_policy": "immediate", "status": "published",
             "rule_chapter": ["1", "2", ""], "rule_article": ["", "", ""], "rule_qtype": ["single", "", ""],
@@ -35,7 +40,13 @@ def exam_form(module, unit, **extra):
 
 def test_create_exam_by_rules_and_preview_shows_shortage(client, auth, db, organizer_a, branch_a, bank):
     auth.login(organizer_a)
-    response = client.post("/manage/exams/new", data=exam_form(bank, branch_a))
+    # Publishing a paper the bank cannot fill is refused, naming the rule and what the bank holds.
+    refused = client.post("/manage/exams/new", data=exam_form(bank, branch_a))
+    assert refused.status_code == 200
+    assert "不能发布" in refused.get_data(as_text=True)
+    assert "规则2（第2章）需要5题，题库只有3题" in refused.get_data(as_text=True)
+    assert db.session.scalar(select(Exam)) is None
+    response = client.post("/manage/exams/new", data=exam_form(bank, branch_a, status="draft"))
     assert response.status_code == 302
     db.session.rollback()  # see what the request committed
     exam = db.session.scalar(select(Exam))
@@ -49,7 +60,7 @@ def test_create_exam_by_rules_and_preview_shows_shortage(client, auth, db, organ
     edit = client.get(f"/manage/exams/{exam.id}/edit").get_data(as_text=True)
     assert 'value="第一章测验"' in edit and 'name="rule_count" inputmode="numeric" value="4"' in edit
     data = exam_form(bank, branch_a, rule_chapter=["2"], rule_article=[""], rule_qtype=[""], rule_difficulty=[""],
-                     rule_count=["3"], rule_points=["10"])
+                     rule_count=["3"], rule_points=["10"], status="draft")
     assert client.post(f"/manage/exams/{exam.id}/edit", data=data).status_code == 302
     db.session.rollback()
     assert [(r.position, r.count) for r in db.session.get(Exam, exam.id).rules] == [(1, 3)]
@@ -57,14 +68,33 @@ def test_create_exam_by_rules_and_preview_shows_shortage(client, auth, db, organ
 
 def test_fixed_list_exam_and_bad_keys(client, auth, db, organizer_a, branch_a, bank):
     auth.login(organizer_a)
-    bad = client.post("/manage/exams/new", data=exam_form(bank, branch_a, mode="fixed", fixed="q-ch1-000 5\nq-nope"))
+    # The picker offers the bank's questions by chapter, type and stem: nobody types an id from memory.
+    form = client.get("/manage/exams/new").get_data(as_text=True)
+    assert f'<datalist id="bank-{bank.id}">' in form and '<option value="q-ch1-000">第1章 单选' in form
+    bad = client.post("/manage/exams/new", data=exam_form(bank, branch_a, mode="fixed",
+                                                          fixed_key=["q-ch1-000", "q-nope"], fixed_points=["5", ""]))
     assert bad.status_code == 200 and "q-nope" in bad.get_data(as_text=True)
-    ok = client.post("/manage/exams/new", data=exam_form(bank, branch_a, mode="fixed", fixed="q-ch1-000 5\nq-ch2-001"))
+    ok = client.post("/manage/exams/new", data=exam_form(bank, branch_a, mode="fixed",
+                                                         fixed_key=["q-ch1-000", "q-ch2-001", ""],
+                                                         fixed_points=["5", "", ""]))
     assert ok.status_code == 302
     db.session.rollback()
     exam = db.session.scalar(select(Exam))
     assert [f.points for f in exam.fixed_questions] == [5, 1]
-    assert "q-ch1-000 5\nq-ch2-001 1" in client.get(f"/manage/exams/{exam.id}/edit").get_data(as_text=True)
+    edit = client.get(f"/manage/exams/{exam.id}/edit").get_data(as_text=True)
+    assert re.findall(r'name="fixed_key" value="([^"]*)"', edit)[:-1] == ["q-ch1-000", "q-ch2-001"]  # last: new-row template
+    assert re.findall(r'name="fixed_points" inputmode="decimal" value="([^"]*)"', edit)[:2] == ["5", "1"]
+
+
+def test_rule_table_speaks_one_difficulty_vocabulary(client, auth, db, organizer_a, branch_a, bank):
+    auth.login(organizer_a)
+    form = client.get("/manage/exams/new").get_data(as_text=True)
+    assert '<option value="1">易</option><option value="2">中</option><option value="3">难</option>' in form
+    assert "data-add-row" in form and "先保存" not in form
+    client.post("/manage/exams/new", data=exam_form(bank, branch_a, status="draft", rule_difficulty=["1", "", ""]))
+    db.session.rollback()
+    exam = db.session.scalar(select(Exam))
+    assert "第1章 单选 难度易：4 题" in text(client.get(f"/manage/exams/{exam.id}"))
 
 
 def test_sittings_planner_and_makeup(client, auth, db, organizer_a, admin, org, branch_a, branch_b, make_user,
@@ -90,22 +120,47 @@ def test_sittings_planner_and_makeup(client, auth, db, organizer_a, admin, org, 
             svc.save_answer(db.session, person, attempt.id, item.question_id, "B" if answer_right else "A", 1, FIXED_NOW)
         svc.submit_attempt(db.session, person, attempt.id, FIXED_NOW)
     db.session.commit()
-    page = client.get(f"/manage/sittings/{sitting.id}").get_data(as_text=True)
-    assert "应考 5 人 · 缺考或不及格 4 人" in page and "缺考" in page and "不及格" in page
-    made = client.post(f"/manage/sittings/{sitting.id}/makeup", data=times)
+    page = text(client.get(f"/manage/sittings/{sitting.id}"))
+    # While the sitting is open nobody is 缺考 yet and no make-up is offered.
+    assert "应考 5 人" in page and "及格 1 人 · 不及格 1 人 · 未参考 3 人" in page
+    assert "缺考" not in page and "安排补考" not in page
+    early = client.post(f"/manage/sittings/{sitting.id}/makeup", data=times)
+    assert early.status_code == 302
+    assert db.session.scalar(select(Sitting).where(Sitting.is_makeup.is_(True))) is None
+    # After the close: the three who never sat are 缺考, and the make-up lists them and the one who failed.
+    app.config["CLOCK"] = lambda: FIXED_NOW + timedelta(days=2)
+    page = text(client.get(f"/manage/sittings/{sitting.id}"))
+    assert "及格 1 人 · 不及格 1 人 · 缺考 3 人" in page and "为本场 4 名缺考或不及格的党员" in page
+    later = {"opens_at": "2026-05-04T15:00", "closes_at": "2026-05-05T15:00"}
+    made = client.post(f"/manage/sittings/{sitting.id}/makeup", data=later)
     assert made.status_code == 302
     db.session.rollback()
     makeup = db.session.scalar(select(Sitting).where(Sitting.is_makeup.is_(True)))
     assert makeup.makeup_of_id == sitting.id and makeup.units == []
     assert {m.user_id for m in makeup.members} == {people[1].id, people[2].id, people[3].id, organizer_a.id}
-    # Planner: 3 branches into sittings of at most 3 members, branches kept whole.
-    plan = client.post(f"/manage/exams/{exam.id}/plan", data={
-        "title": "分批", **times, "units": [branch_a.id, branch_b.id, branch_c.id], "how": "k", "amount": 3})
-    assert plan.status_code == 302
+    app.config["CLOCK"] = lambda: FIXED_NOW
+    # Planner, step 1: 3 branches into sittings of at most 3 members, branches kept whole, times staggered
+    # (60 minutes each, 15 minutes apart); nothing is saved yet.
+    plan = {"title": "分批", "opens_at": "2026-05-03T09:00", "length": 60, "gap": 15,
+            "units": [branch_a.id, branch_b.id, branch_c.id], "how": "k", "amount": 3}
+    proposal = client.post(f"/manage/exams/{exam.id}/plan", data=plan)
+    assert proposal.status_code == 200
+    body = proposal.get_data(as_text=True)
+    opens = re.findall(r'name="batch_opens" value="([^"]+)"', body)
+    closes = re.findall(r'name="batch_closes" value="([^"]+)"', body)
+    assert opens == ["2026-05-03T09:00", "2026-05-03T10:15"] and closes == ["2026-05-03T10:00", "2026-05-03T11:15"]
+    assert db.session.scalar(select(Sitting).where(Sitting.title.like("分批%"))) is None
+    # Step 2: the organizer moves the second batch to the afternoon and saves.
+    units = re.findall(r'name="batch_units" value="([^"]+)"', body)
+    saved = client.post(f"/manage/exams/{exam.id}/plan", data={
+        **plan, "save": "1", "batch_units": units, "batch_opens": [opens[0], "2026-05-03T14:00"],
+        "batch_closes": [closes[0], "2026-05-03T15:00"]})
+    assert saved.status_code == 302
     db.session.rollback()
     planned = db.session.scalars(select(Sitting).where(Sitting.title.like("分批%")).order_by(Sitting.id)).all()
     assert [sorted(u.unit_id for u in s.units) for s in planned] == [[branch_a.id], sorted([branch_b.id, branch_c.id])]
     assert [s.title for s in planned] == ["分批（第1场）", "分批（第2场）"]
+    assert [s.opens_at.hour for s in planned] == [1, 6]  # 09:00 and 14:00 Beijing time, in UTC
 
 
 def test_other_branch_organizer_gets_404(client, auth, db, organizer_a, organizer_b, branch_a, bank, make_exam,

@@ -170,7 +170,7 @@ def test_organizer_cannot_edit_a_file_module(client, auth, organizer_a, admin, m
     auth.logout()
     auth.login(admin)
     page = client.get(f"/manage/modules/{module.id}").get_data(as_text=True)
-    assert "load-content 将报告冲突" in page
+    assert "会保留您的修改，不再覆盖" in page
     assert client.get(f"/manage/modules/{module.id}/chapters/{chapter.id}").status_code == 200
 
 
@@ -195,3 +195,18 @@ def test_completion_per_branch_and_export(client, auth, db, admin, org, branch_a
     xlsx = client.get(f"/manage/modules/{module.id}/completion?format=xlsx")
     sheet = load_workbook(io.BytesIO(xlsx.data)).worksheets[0]
     assert sheet.max_row == len(rows) and sheet["A1"].value == "支部"
+
+
+def test_chapter_titles_that_name_their_chapter_are_not_doubled(client, auth, admin, make_module):
+    module = make_module(slug="doubled", chapters=((1, "第一章 总则", (1, 2)), (2, "组织设置", (5, 6))))
+    auth.login(admin)
+    page = client.get(f"/manage/modules/{module.id}").get_data(as_text=True)
+    assert "<strong>第一章 总则</strong>" in page and "第 1 章" not in page
+    assert "<strong>第2章 组织设置</strong>" in page
+
+
+def test_publish_form_ticks_the_organizers_only_branch(client, auth, organizer_a, branch_a, make_web_module):
+    module = make_web_module(organizer_a)
+    auth.login(organizer_a)
+    page = client.get(f"/manage/modules/{module.id}").get_data(as_text=True)
+    assert re.search(rf'<input checked[^>]*value="{branch_a.id}"|value="{branch_a.id}"[^>]*checked', page)

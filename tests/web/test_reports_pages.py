@@ -255,3 +255,22 @@ def test_branch_b_gets_404_for_branch_a(client, auth, organizer_b, own_cohort, b
 def test_members_cannot_open_reports(client, auth, member_a, own_cohort):
     auth.login(member_a)
     assert client.get(f"/manage/reports/sittings/{own_cohort.sitting.id}").status_code == 403
+
+
+def test_a_handful_of_answer_sheets_flags_nothing(client, auth, admin, make_cohort, branch_a, db):
+    """Five members, the best one missing question 3 and the weakest getting it: negative discrimination on
+    paper, but five sheets are no evidence of a wrong key, so nothing is flagged (figures are still shown)."""
+    from studyapp.models.exams import AttemptQuestion
+
+    small = make_cohort({branch_a: 5}, seed=3)
+    firsts = sorted((r.first for r in small.records if r.first), key=lambda f: -f["score"])
+    q3 = small.questions[2].id
+    for attempt_id, correct in ((firsts[0]["id"], False), (firsts[-1]["id"], True)):
+        db.session.query(AttemptQuestion).filter(AttemptQuestion.attempt_id == attempt_id,
+                                                 AttemptQuestion.question_id == q3) \
+            .update({"correct": correct}, synchronize_session=False)
+    db.session.commit()
+    auth.login(admin)
+    html = client.get(f"/manage/reports/exams/{small.exam.id}/items").get_data(as_text=True)
+    assert "is-flagged" not in html and "区分度为负" not in html
+    assert "区分度：成绩好的人比成绩差的人多答对多少" in html

@@ -101,3 +101,20 @@ def test_search_paginates(client, auth, member_a, tmp_path, load):
     assert "共 12 条" in first and first.count('class="search-hit"') == 10
     second = client.get("/study/search?q=共同词语&page=2").get_data(as_text=True)
     assert second.count('class="search-hit"') == 2 and "#art-12" in second
+
+
+def test_a_number_in_the_query_is_not_found_inside_a_longer_number(client, auth, member_a, db, make_module):
+    """Searching "8人" finds "8人" but not "18人"; "18人" still finds itself."""
+    from studyapp.models import Article
+
+    module = make_module(slug="numbers")
+    first, second = db.session.scalars(select(Article).where(Article.module_id == module.id)
+                                       .order_by(Article.id)).all()[:2]
+    first.plain_text = "党员人数超过18人的支部，设立支部委员会。"
+    second.plain_text = "委员会由3至8人组成，一般不超过7人。"
+    db.session.commit()
+    auth.login(member_a)
+    page = client.get("/study/search?q=8人").get_data(as_text=True)
+    assert "共找到 1 处" in page and "<mark>8人</mark>组成" in page and "1<mark>8人" not in page
+    assert "共找到 1 处" in client.get("/study/search?q=18人").get_data(as_text=True)
+    assert "共找到 2 处" in client.get("/study/search?q=人").get_data(as_text=True)

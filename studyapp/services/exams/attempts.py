@@ -33,7 +33,8 @@ def open_sittings_for(session: Session, user: User, now: datetime) -> list[Sitti
     """Sittings of published exams open now whose audience includes the user, soonest closing first."""
     sittings = session.scalars(
         select(Sitting).join(Exam).where(
-            Exam.status == "published", Sitting.opens_at <= now, Sitting.closes_at > now, audience_filter(session, user)
+            Exam.status == "published", Sitting.opens_at <= now, Sitting.closes_at > now, audience_filter(session, user),
+            Sitting.cancelled_at.is_(None),
         ).order_by(Sitting.closes_at, Sitting.id)
     ).all()
     offers = []
@@ -47,7 +48,8 @@ def open_sittings_for(session: Session, user: User, now: datetime) -> list[Sitti
 
 def _sitting_for(session: Session, user: User, sitting_id: int) -> Sitting:
     sitting = session.get(Sitting, sitting_id)
-    if sitting is None or sitting.exam.status != "published" or not in_audience(session, user, sitting_id):
+    if (sitting is None or sitting.exam.status != "published" or sitting.cancelled_at is not None
+            or not in_audience(session, user, sitting_id)):
         raise NotFound("场次不存在")
     return sitting
 

@@ -6,14 +6,15 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from ...domain import paper as paper_rules
 from ...domain.grading import MULTIPLE_POLICIES
 from ...models import Module, Question, QuestionVersion, TYPE_LABELS, User
+from ...models.questions import DIFFICULTY_LABELS
 from ...models.exams import COUNTING_RULES, EXAM_STATUSES, REVIEW_POLICIES, Exam, ExamFixedQuestion, ExamRule
-from ..errors import Invalid, NotFound
+from ..errors import Invalid
 from ..scope import organization_root
 
 
@@ -49,18 +50,42 @@ class ExamInput:
     fixed: list[tuple[str, float]] = field(default_factory=list)
 
 
-def managed_exam(session: Session, exam_id: int, managed: set[int]) -> Exam:
-    """The exam if its owner unit is managed by the caller; another branch's exam does not exist."""
-    exam = session.get(Exam, exam_id)
-    if exam is None or exam.owner_unit_id not in managed:
-        raise NotFound("考试不存在")
-    return exam
+def default_module_id(session: Session, managed: set[int], choices: list[int]) -> int | None:
+    """The bank a new exam starts from: among the offered modules, the published one with the most
+    active questions (the organization's bank), never an empty draft."""
+    if not choices:
+        return None
+    counts = dict(session.execute(
+        select(Question.module_id, func.count()).where(Question.module_id.in_(choices), Question.status == "active")
+        .group_by(Question.module_id)
+    ).all())
+    published = set(session.scalars(select(Module.id).where(Module.id.in_(choices), Module.status == "published")))
+    best = max(choices, key=lambda m: (m in published and counts.get(m, 0) > 0, counts.get(m, 0), -choices.index(m)))
+    return best
 
 
-def exams_for(session: Session, managed: set[int]) -> list[Exam]:
-    return list(session.scalars(
-        select(Exam).where(Exam.owner_unit_id.in_(managed or {-1})).order_by(Exam.created_at.desc(), Exam.id.desc())
-    ))
+def bank_choices(session: Session, module_ids: list[int], limit: int = 2000) -> dict[int, list[tuple[str, str]]]:
+    """Per module, its active questions as (key, "第N章 题型 题干…") for the fixed-question picker."""
+    rows = session.execute(
+        select(Question.module_id, Question.key, QuestionVersion.qtype, QuestionVersion.chapter_number,
+               QuestionVersion.stem_md)
+        .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
+        .where(Question.module_id.in_(module_ids or [-1]), Question.status == "active")
+        .order_by(Question.module_id, QuestionVersion.chapter_number, Question.key).limit(limit)
+    )
+    banks: dict[int, list[tuple[str, str]]] = {}
+    for module_id, key, qtype, chapter, stem in rows:
+        text = " ".join((stem or "").split())
+        banks.setdefault(module_id, []).append(
+            (key, f"第{chapter}章 {TYPE_LABELS.get(qtype, qtype)} {text[:40]}{'…' if len(text) > 40 else ''}"))
+    return banks
+
+
+def shortages(session: Session, exam: Exam) -> list[paper_rules.Shortage]:
+    """The rules (or fixed questions) the bank cannot fill; empty when every paper is complete."""
+    if exam.mode == "blueprint" and not exam.rules:
+        return [paper_rules.Shortage(0, 1, 0, "没有抽题规则")]
+    return draw_paper(session, exam, random.Random(0)).shortages
 
 
 def create_exam(session: Session, actor: User, managed: set[int], data: ExamInput, now: datetime) -> Exam:
@@ -74,6 +99,16 @@ def create_exam(session: Session, actor: User, managed: set[int], data: ExamInpu
 def update_exam(session: Session, exam: Exam, managed: set[int], data: ExamInput) -> Exam:
     """Change an exam; papers already drawn keep their questions (attempts pin their versions)."""
     _apply(session, exam, managed, data)
+    session.flush()
+    return exam
+
+
+def publish_exam(session: Session, exam: Exam) -> Exam:
+    """A draft becomes 已发布, refused with the shortage named while its paper cannot be filled."""
+    short = shortages(session, exam)
+    if short:
+        raise Invalid("题库题目不足，不能发布：" + "；".join(s.message for s in short))
+    exam.status = "published"
     session.flush()
     return exam
 
@@ -120,6 +155,11 @@ def _apply(session: Session, exam: Exam, managed: set[int], data: ExamInput) -> 
     exam.fixed_questions = [
         ExamFixedQuestion(position=n, question_id=qid, points=points) for n, (qid, points) in enumerate(fixed_rows, 1)
     ]
+    if exam.status == "published":
+        short = shortages(session, exam)
+        if short:
+            raise Invalid("题库题目不足，不能发布：" + "；".join(s.message for s in short)
+                          + "。请减少题数或放宽条件，或先保存为草稿")
 
 
 def _check(data: ExamInput) -> list[str]:
@@ -164,7 +204,7 @@ def rule_label(rule: ExamRule) -> str:
     if rule.qtype:
         parts.append(TYPE_LABELS.get(rule.qtype, rule.qtype))
     if rule.difficulty:
-        parts.append(f"难度{rule.difficulty}")
+        parts.append(f"难度{DIFFICULTY_LABELS.get(rule.difficulty, rule.difficulty)}")
     return " ".join(parts) or "不限"
 
 

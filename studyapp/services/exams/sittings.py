@@ -1,4 +1,13 @@
-"""Sittings (场次): create one with an audience, plan several with the planner, make up from results."""
+"""Sittings (场次): who may see and change one, create one with an audience, results, make-up.
+
+Planning several at once is in planning.py; editing, extending and cancelling in changes.py.
+
+Seeing: a sitting is visible to an organizer when its exam belongs to a unit they manage or its audience
+reaches one of their units (the reports' rule, services.reports.audience), and they then see only their
+units' members. Changing: the exam's own organizers may change any of its sittings; a branch organizer
+may change the sittings whose whole audience lies in the units they manage (their branch's sitting of
+the organization's exam).
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,34 +16,67 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from ...domain import planner, scoring
+from ...domain import exam_status, scoring, timing
 from ...models import Unit, User
-from ...models.exams import Attempt, Exam, Sitting, SittingMember, SittingUnit
-from ..errors import Invalid, NotFound
+from ...models.exams import Attempt, Exam, Sitting, SittingChange, SittingMember, SittingUnit
+from ...models.types import utcnow
+from ..errors import Conflict, Forbidden, Invalid
+from ..reports.audience import is_visible, reportable_sitting
 from ..scope import ancestors, subtree, unit_tree
+from .definitions import shortages
+from .visibility import may_schedule
+
+
+def visible_sitting(session: Session, sitting_id: int, managed: set[int]) -> Sitting:
+    """The sitting if the caller may see it (their exam, or an audience reaching their units)."""
+    return reportable_sitting(session, sitting_id, managed)
+
+
+def visible_sittings_of(session: Session, exam: Exam, managed: set[int]) -> list[Sitting]:
+    """The exam's sittings the caller may see, by opening time."""
+    tree = unit_tree(session)
+    return [s for s in exam.sittings if is_visible(session, s, managed, tree)]
+
+
+def may_change(session: Session, sitting: Sitting, managed: set[int]) -> bool:
+    """The exam's organizers, or those managing every unit and listed member of the sitting's audience."""
+    if sitting.exam.owner_unit_id in managed:
+        return True
+    units = {su.unit_id for su in sitting.units}
+    listed = {sm.user_id for sm in sitting.members}
+    if not units and not listed:
+        return False
+    if not units <= managed:
+        return False
+    if listed:
+        outside = session.scalar(select(func.count()).where(User.id.in_(listed), User.unit_id.not_in(managed or {-1})))
+        if outside:
+            return False
+    return True
 
 
 def managed_sitting(session: Session, sitting_id: int, managed: set[int]) -> Sitting:
-    sitting = session.get(Sitting, sitting_id)
-    if sitting is None or sitting.exam.owner_unit_id not in managed:
-        raise NotFound("场次不存在")
+    """The sitting if the caller may change it; one they only see is Forbidden, any other NotFound."""
+    sitting = visible_sitting(session, sitting_id, managed)
+    if not may_change(session, sitting, managed):
+        raise Forbidden("本场由上级组织安排，您只能查看")
     return sitting
 
 
-def create_sitting(
-    session: Session, managed: set[int], exam: Exam, title: str, opens_at: datetime, closes_at: datetime,
-    unit_ids: list[int] = (), usernames: list[str] = (), user_ids: list[int] = (), makeup_of: Sitting | None = None,
-) -> Sitting:
-    """A sitting for the given units (with all below them) and listed members, all within the caller's scope."""
+def record(session: Session, sitting: Sitting, kind: str, actor: User | None, now: datetime | None,
+           detail: dict | None = None) -> SittingChange:
+    change = SittingChange(sitting=sitting, kind=kind, actor_id=actor.id if actor else None,
+                           changed_at=now or utcnow(), detail=detail or {})
+    session.add(change)
+    return change
+
+
+def check_audience(session: Session, managed: set[int], unit_ids, usernames) -> tuple[list[str], set[int]]:
+    """Problems with a chosen audience, and the user ids of the listed login ids."""
     problems = []
-    if not title.strip():
-        problems.append("请填写场次名称")
-    if closes_at <= opens_at:
-        problems.append("结束时间必须晚于开始时间")
-    outside = [u for u in unit_ids if u not in managed]
-    if outside:
+    if any(u not in managed for u in unit_ids):
         problems.append("只能选择自己管理的支部")
-    ids = set(user_ids)
+    ids: set[int] = set()
     names = [n.strip() for n in usernames if n.strip()]
     if names:
         found = dict(session.execute(
@@ -44,8 +86,32 @@ def create_sitting(
         if missing:
             problems.append("找不到这些党员编号（或不在您管理的支部）：" + "、".join(missing))
         ids |= set(found.values())
+    return problems, ids
+
+
+def create_sitting(
+    session: Session, managed: set[int], exam: Exam, title: str, opens_at: datetime, closes_at: datetime,
+    unit_ids: list[int] = (), usernames: list[str] = (), user_ids: list[int] = (), makeup_of: Sitting | None = None,
+    actor: User | None = None, now: datetime | None = None,
+) -> Sitting:
+    """A sitting for the given units (with all below them) and listed members, all within the caller's scope.
+
+    Refused while the exam's paper cannot be filled: members would otherwise meet an empty paper."""
+    problems = []
+    if not may_schedule(session, exam, managed):
+        problems.append("这场考试尚未发布，不能安排场次")
+    if not title.strip():
+        problems.append("请填写场次名称")
+    if closes_at <= opens_at:
+        problems.append("结束时间必须晚于开始时间")
+    audience_problems, ids = check_audience(session, managed, unit_ids, usernames)
+    problems += audience_problems
+    ids |= set(user_ids)
     if not unit_ids and not ids:
         problems.append("请至少选择一个支部或列出一名党员")
+    short = shortages(session, exam)
+    if short:
+        problems.append("题库题目不足，不能安排场次：" + "；".join(s.message for s in short))
     if problems:
         raise Invalid("；".join(problems))
     sitting = Sitting(
@@ -55,6 +121,8 @@ def create_sitting(
         members=[SittingMember(user_id=u) for u in sorted(ids)],
     )
     session.add(sitting)
+    record(session, sitting, "created", actor, now,
+           {"makeup_of": makeup_of.title, "count": len(ids)} if makeup_of else {})
     session.flush()
     return sitting
 
@@ -77,59 +145,14 @@ def audience_filter(session: Session, user: User):
     )
 
 
-def audience_members(session: Session, sitting: Sitting) -> list[User]:
-    """Active people in the sitting's audience, by branch then login id."""
+def audience_members(session: Session, sitting: Sitting, scope: set[int] | None = None) -> list[User]:
+    """Active people in the sitting's audience (within `scope` if given), by branch then login id."""
     units = subtree(unit_tree(session), {su.unit_id for su in sitting.units})
     listed = {sm.user_id for sm in sitting.members}
-    return list(session.scalars(
-        select(User).where(User.active.is_(True), or_(User.unit_id.in_(units or {-1}), User.id.in_(listed or {-1})))
-        .order_by(User.unit_id, User.username)
-    ))
-
-
-def plan_sittings(
-    session: Session, managed: set[int], exam: Exam, unit_ids: list[int], opens_at: datetime, closes_at: datetime,
-    title: str, n: int | None = None, k: int | None = None,
-) -> list[Sitting]:
-    """Split the chosen units into N sittings or sittings of at most K members; branches stay whole."""
-    if bool(n) == bool(k):
-        raise Invalid("请填写场次数或每场最多人数（二选一）")
-    if not unit_ids or any(u not in managed for u in unit_ids):
-        raise Invalid("请选择自己管理的支部")
-    tree = unit_tree(session)
-    groups = []
-    for unit_id in _planning_units(session, tree, set(unit_ids)):
-        below = subtree(tree, {unit_id})
-        count = session.scalar(select(func.count()).where(User.unit_id.in_(below), User.active.is_(True)))
-        groups.append(planner.Group(unit_id, count or 0))
-    batches = planner.split_into(groups, n) if n else planner.split_by_max(groups, k)
-    return [
-        create_sitting(session, managed, exam, f"{title}（第{i}场）" if len(batches) > 1 else title,
-                       opens_at, closes_at, unit_ids=batch.unit_ids)
-        for i, batch in enumerate(batches, start=1)
-    ]
-
-
-def _planning_units(session: Session, tree: dict[int, list[int]], chosen: set[int]) -> list[int]:
-    """The branches to keep whole: an organization chosen is split into its branches, and a unit that lies
-    inside another chosen one is not counted twice."""
-    rows = session.execute(select(Unit.id, Unit.parent_id, Unit.kind)).all()
-    parent = {uid: pid for uid, pid, _ in rows}
-    kind = {uid: k for uid, _, k in rows}
-    units: set[int] = set()
-    for unit_id in chosen:
-        branches = {u for u in subtree(tree, {unit_id}) if kind.get(u) == "branch"}
-        units |= branches or {unit_id}
-
-    def inside_another(unit_id: int) -> bool:
-        current = parent.get(unit_id)
-        while current is not None:
-            if current in units:
-                return True
-            current = parent.get(current)
-        return False
-
-    return sorted(u for u in units if not inside_another(u))
+    stmt = select(User).where(User.active.is_(True), or_(User.unit_id.in_(units or {-1}), User.id.in_(listed or {-1})))
+    if scope is not None:
+        stmt = stmt.where(User.unit_id.in_(scope or {-1}))
+    return list(session.scalars(stmt.order_by(User.unit_id, User.username)))
 
 
 @dataclass
@@ -139,18 +162,15 @@ class MemberResult:
     attempts: int
     best: Attempt | None  # the attempt that counts in this sitting
     in_progress: bool
-
-    @property
-    def outcome(self) -> str:
-        if self.best is None:
-            return "答题中" if self.in_progress else "缺考"
-        return "及格" if self.best.passed else "不及格"
+    outcome: str  # domain.exam_status vocabulary
 
 
-def sitting_results(session: Session, sitting: Sitting) -> list[MemberResult]:
-    """Each audience member with the attempt that counts in this sitting (absent members included)."""
-    people = audience_members(session, sitting)
+def sitting_results(session: Session, sitting: Sitting, now: datetime,
+                    scope: set[int] | None = None) -> list[MemberResult]:
+    """Each audience member (within scope) with the attempt that counts and their status at `now`."""
+    people = audience_members(session, sitting, scope)
     names = dict(session.execute(select(Unit.id, Unit.name)).all())
+    window = timing.window_state(now, sitting.opens_at, sitting.closes_at)
     attempts: dict[int, list[Attempt]] = {}
     for attempt in session.scalars(select(Attempt).where(Attempt.sitting_id == sitting.id)):
         attempts.setdefault(attempt.user_id, []).append(attempt)
@@ -162,19 +182,23 @@ def sitting_results(session: Session, sitting: Sitting) -> list[MemberResult]:
             [scoring.Scored(a.id, a.number, a.score) for a in done], sitting.exam.counting
         )
         best = next((a for a in done if a.id == chosen), None)
-        rows.append(MemberResult(person, names.get(person.unit_id, ""), len(mine), best,
-                                 any(a.status == "in_progress" for a in mine)))
+        going = any(a.status == "in_progress" for a in mine)
+        status = exam_status.member_status(window, best is not None, going, best.passed if best else None)
+        rows.append(MemberResult(person, names.get(person.unit_id, ""), len(mine), best, going, status))
     return rows
 
 
 def make_up_sitting(
-    session: Session, managed: set[int], sitting: Sitting, opens_at: datetime, closes_at: datetime,
-    title: str | None = None,
+    session: Session, managed: set[int], sitting: Sitting, opens_at: datetime, closes_at: datetime, *,
+    now: datetime, title: str | None = None, actor: User | None = None,
 ) -> Sitting:
-    """One action: a make-up sitting (补考) listing every member absent from or failing the sitting."""
-    who = [row.user.id for row in sitting_results(session, sitting)
-           if (row.best is None and not row.in_progress) or (row.best is not None and not row.best.passed)]
+    """One action, once the sitting has closed: a make-up sitting (补考) listing every member of the caller's
+    units who was absent or failed."""
+    if now < sitting.closes_at:
+        raise Conflict("本场结束后才能安排补考")
+    who = [row.user.id for row in sitting_results(session, sitting, now, managed)
+           if exam_status.needs_makeup(row.outcome)]
     if not who:
         raise Invalid("没有缺考或不及格的党员，无需补考")
     return create_sitting(session, managed, sitting.exam, title or f"{sitting.title}（补考）", opens_at, closes_at,
-                          user_ids=who, makeup_of=sitting)
+                          user_ids=who, makeup_of=sitting, actor=actor, now=now)

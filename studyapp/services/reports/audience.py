@@ -55,6 +55,11 @@ def _visible(session: Session, sitting: Sitting, scope: Scope, tree: dict | None
     ))) or False
 
 
+def is_visible(session: Session, sitting: Sitting, scope: Scope, tree: dict | None = None) -> bool:
+    """Whether the caller may see the sitting (the rule every page and export asks)."""
+    return _visible(session, sitting, scope, tree)
+
+
 def reportable_sitting(session: Session, sitting_id: int, scope: Scope) -> Sitting:
     sitting = session.get(Sitting, sitting_id)
     if sitting is None or not _visible(session, sitting, scope):

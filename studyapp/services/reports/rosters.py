@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
+from ...domain import chase, exam_status, timing
 from ...domain.scoring import percent
 from ...models import Unit, User
 from ...models.exams import Attempt
@@ -24,7 +25,6 @@ BATCH = 500
 SCORE_HEADERS = ["支部", "党员编号", "姓名", "状态", "作答次数", "成绩", "满分", "得分率(%)", "是否通过", "用时(分钟)",
                  "交卷时间"]
 CHASE_HEADERS = ["支部", "党员编号", "姓名", "联系电话", "状态"]
-NOT_STARTED, ANSWERING, SUBMITTED = "未开始", "答题中", "已交卷"
 
 
 @dataclass
@@ -42,12 +42,12 @@ class MemberLine:
     passed: bool | None
     time_used_seconds: int | None
     submitted_at: datetime | None
+    #: The sitting's window (domain.timing) when the list was read: 缺考 only once it has closed.
+    window: str = timing.OPEN
 
     @property
     def status(self) -> str:
-        if self.score is not None:
-            return SUBMITTED
-        return ANSWERING if self.in_progress else NOT_STARTED
+        return exam_status.member_status(self.window, self.score is not None, self.in_progress, self.passed)
 
     @property
     def percent(self) -> float | None:
@@ -86,15 +86,22 @@ def member_statement(audience: Audience, absent_only: bool = False, unit_id: int
     return stmt
 
 
-def read_lines(session: Session, stmt: Select) -> Iterator[MemberLine]:
+def read_lines(session: Session, stmt: Select, window: str = timing.OPEN) -> Iterator[MemberLine]:
     """The statement's rows, fetched in batches of BATCH."""
     for row in session.execute(stmt.execution_options(yield_per=BATCH)):
-        yield MemberLine(row[0], row[1], row[2], row[3], row[4], row[5], row[6] or 0, bool(row[7]), *row[8:])
+        yield MemberLine(row[0], row[1], row[2], row[3], row[4], row[5], row[6] or 0, bool(row[7]), *row[8:],
+                         window=window)
+
+
+def window_at(audience: Audience, now: datetime) -> str:
+    sitting = audience.sitting
+    return timing.window_state(now, sitting.opens_at, sitting.closes_at)
 
 
 def member_lines(session: Session, audience: Audience, absent_only: bool = False,
-                 unit_id: int | None = None) -> Iterator[MemberLine]:
-    return read_lines(session, member_statement(audience, absent_only, unit_id))
+                 unit_id: int | None = None, now: datetime | None = None) -> Iterator[MemberLine]:
+    window = window_at(audience, now) if now is not None else timing.OPEN
+    return read_lines(session, member_statement(audience, absent_only, unit_id), window)
 
 
 def score_rows(lines: Iterator[MemberLine], localize: Callable = lambda d: d) -> Iterator[list]:
@@ -107,3 +114,13 @@ def score_rows(lines: Iterator[MemberLine], localize: Callable = lambda d: d) ->
 def chase_rows(lines: Iterator[MemberLine]) -> Iterator[list]:
     for line in lines:
         yield [line.unit_name, line.username, line.name, line.phone or "", line.status]
+
+
+def by_branch_in_tree_order(session: Session, lines: list[MemberLine]) -> list[tuple[str, list[MemberLine]]]:
+    """Lines grouped by branch, branches in the order of the unit tree (not alphabetical)."""
+    rows = session.execute(select(Unit.id, Unit.parent_id, Unit.sort_order, Unit.name)).all()
+    rank = chase.tree_order({r.id: r.parent_id for r in rows}, {r.id: (r.sort_order, r.name, r.id) for r in rows})
+    groups: dict[int, list[MemberLine]] = {}
+    for line in lines:
+        groups.setdefault(line.unit_id, []).append(line)
+    return [(group[0].unit_name, group) for unit_id, group in sorted(groups.items(), key=lambda g: rank.get(g[0], 0))]

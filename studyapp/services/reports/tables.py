@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ...domain import exam_status
 from ...domain import item_analysis as ia
 from ...domain.rendering import plain_text
 from ...models.questions import TYPE_LABELS
@@ -68,7 +69,8 @@ def transcript_table(sheet: Transcript, localize: Callable) -> tuple[list[str], 
     for record in sheet.exams:
         for attempt in record.attempts:
             rows.append([record.exam.title, attempt.sitting.title, attempt.number,
-                         "已交卷" if attempt.status == "submitted" else "答题中", attempt.score, attempt.max_score,
+                         exam_status.ANSWERING if attempt.status != "submitted" else exam_status.member_status(
+                             "", True, False, attempt.passed), attempt.score, attempt.max_score,
                          None if attempt.passed is None else ("是" if attempt.passed else "否"),
                          "是" if attempt.id == record.counting_id else "", localize(attempt.started_at)])
     return ["考试", "场次", "第几次", "状态", "成绩", "满分", "是否通过", "计入成绩", "开始时间"], rows

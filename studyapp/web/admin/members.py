@@ -10,6 +10,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from ...extensions import db
 from ...models import ROLE_LABELS
@@ -29,7 +30,9 @@ add_card("admin.members", "组织与人员", "支部架构、人员名单、名�
 
 class RoleForm(FlaskForm):
     role = SelectField("角色", choices=[SelectChoice(code, label) for code, label in ROLE_LABELS.items()])
-    units = SelectMultipleField("管理的单位", coerce=int, validate_choice=True)
+    # Checkboxes, not a multi-select: nobody should need to know about Ctrl-click.
+    units = SelectMultipleField("管理的单位", coerce=int, validate_choice=True, widget=ListWidget(prefix_label=False),
+                                option_widget=CheckboxInput())
 
 
 def unit_options() -> list[tuple[int, str]]:

@@ -99,4 +99,6 @@ def _publish_form(module) -> PublishForm:
                           for unit in choices]
     if not form.is_submitted():
         form.units.data = publishing.audience_ids(db.session, module)
+        if not form.units.data and len(choices) == 1:
+            form.units.data = [choices[0].id]  # an organizer's only branch: nothing to choose
     return form

@@ -32,9 +32,9 @@ class ChapterForm(FlaskForm):
     number = IntegerField("章节序号", validators=[InputRequired("请填写章节序号"), NumberRange(0, 999)])
     title = StringField("章节标题", validators=[DataRequired("请填写章节标题"), Length(max=200)],
                         render_kw={"placeholder": "例如：第四章 组织生活"})
-    body_md = TextAreaField("正文（Markdown）", validators=[Length(max=200_000)], render_kw={"rows": 18})
+    body_md = TextAreaField("正文（每条以 ## 开头；可用 **加粗**、列表等简单格式）", validators=[Length(max=200_000)], render_kw={"rows": 18})
     publish_at = LocalDateTimeField("定时发布（留空则随专题立即可见）", render_kw={"type": "datetime-local"})
-    lead_note_md = TextAreaField("领学导读（Markdown，可留空）", validators=[Length(max=20_000)], render_kw={"rows": 5})
+    lead_note_md = TextAreaField("领学导读（可留空）", validators=[Length(max=20_000)], render_kw={"rows": 5})
     lead_note_author = StringField("导读署名", validators=[Length(max=100)],
                                    render_kw={"placeholder": "例如：第一党支部书记 张三"})
 

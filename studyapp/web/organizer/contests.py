@@ -11,7 +11,7 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
-from wtforms import IntegerField, SelectField, StringField
+from wtforms import FloatField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange
 
 from ...domain import contest_rules
@@ -22,6 +22,7 @@ from ...models.contests import ContestRound
 from ...services import contests
 from ...services.contests.definitions import chapter_titles
 from ...services.errors import Invalid, NotFound
+from ...services.exams.definitions import default_module_id
 from ...services.publishing import audience_choices
 from ..clock import now
 from ..contests import branch_board
@@ -50,7 +51,8 @@ class ContestForm(FlaskForm):
     closes_at = LocalDateTimeField("结束时间", validators=[DataRequired("请填写结束时间")], render_kw={"type": "datetime-local"})
     freeze_minutes = IntegerField("结束前封榜（分钟，0为不封榜）", default=0, validators=[NumberRange(0, 1440, "应在0到1440之间")])
     max_rounds_per_member = IntegerField("每人最多轮数", default=3, validators=[NumberRange(1, 100, "应在1到100之间")])
-    fast_answer_threshold_ms = IntegerField("答题过快阈值（毫秒）", default=1500, validators=[NumberRange(0, 60000, "应在0到60000之间")])
+    fast_answer_seconds = FloatField("答得过快的提示线（秒，可带小数）", default=1.5,
+                                     validators=[NumberRange(0, 60, "应在0到60秒之间")])
     units = MultiCheckboxField("参赛范围", coerce=int, validators=[DataRequired("请至少选择一个参赛范围")])
 
 
@@ -74,6 +76,11 @@ def contest_new():
     form.owner_unit_id.choices = [(u.id, u.name) for u in units]
     form.units.choices = [(u.id, u.name) for u in units]
     form.module_id.choices = [(m.id, m.title) for m in db.session.scalars(select(Module).order_by(Module.order, Module.id))]
+    if not form.is_submitted():
+        if len(units) == 1:
+            form.units.data = [units[0].id]
+        # Start from the organization's published bank, never an empty draft module.
+        form.module_id.data = default_module_id(db.session, managed_units(), [value for value, _ in form.module_id.choices])
     error = None
     if form.validate_on_submit():
         try:
@@ -89,7 +96,7 @@ def contest_new():
                 seconds_per_question=form.seconds_per_question.data,
                 latency_allowance_seconds=form.latency_allowance_seconds.data,
                 freeze_minutes=form.freeze_minutes.data, max_rounds_per_member=form.max_rounds_per_member.data,
-                fast_answer_threshold_ms=form.fast_answer_threshold_ms.data)
+                fast_answer_threshold_ms=round(form.fast_answer_seconds.data * 1000))
             try:
                 contest = contests.create_contest(db.session, current_user, managed_units(), data, now())
             except Invalid as exc:

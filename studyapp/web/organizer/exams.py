@@ -1,4 +1,4 @@
-"""Organizer exam pages under /manage: exams (rules or fixed list), preview, sittings, planner, make-up.
+"""Organizer exam pages under /manage: exams (rules or fixed list), preview, publish. Sittings: sittings.py.
 
 Scope: an exam belongs to its owner unit; organizers see exams of units they manage, anything else 404.
 """
@@ -17,20 +17,19 @@ from wtforms.validators import DataRequired, Length, NumberRange
 from ...extensions import db
 from ...models import Module, Question, TYPE_LABELS
 from ...models.exams import COUNTING_LABELS, REVIEW_LABELS, STATUS_LABELS
+from ...models.questions import DIFFICULTY_LABELS
 from ...services.errors import NotFound, ServiceError
-from ...services.exams import definitions, sittings
+from ...services.exams import definitions, sittings, visibility
 from ...services.publishing import audience_choices
 from ..clock import now
 from ..guards import managed_units
 from ..nav import add_card, add_nav
 from . import bp
-from .content_forms import LocalDateTimeField, MultiCheckboxField
 
 add_nav("organizer.exams", "考试管理", roles=("organizer", "admin"), order=50)
 add_card("organizer.exams", "考试管理", "组卷、安排场次和补考，查看各场成绩", roles=("organizer", "admin"), order=50)
 
 MULTIPLE_LABELS = {"all_or_nothing": "全对才得分", "partial": "少选按比例得分，错选不得分"}
-RULE_ROWS_SPARE = 3
 
 
 def _choices(labels: dict) -> list[SelectChoice]:
@@ -44,7 +43,6 @@ class ExamForm(FlaskForm):
     module_id = SelectField("题库（学习专题）", coerce=int)
     mode = RadioField("组卷方式", choices=[SelectChoice("blueprint", "按规则随机抽题"), SelectChoice("fixed", "固定题目")],
                       default="blueprint")
-    fixed = TextAreaField("固定题目（每行一个题号，可在空格后写分值，如：q-ch1-001 2）", render_kw={"rows": 5})
     time_limit_minutes = IntegerField("考试时长（分钟）", default=30, validators=[NumberRange(1, 1440, "应在1到1440之间")])
     pass_percent = IntegerField("及格线（%）", default=60, validators=[NumberRange(0, 100, "应在0到100之间")])
     attempts_allowed = IntegerField("每场允许作答次数", default=1, validators=[NumberRange(1, 20, "应在1到20之间")])
@@ -53,45 +51,31 @@ class ExamForm(FlaskForm):
     shuffle_options = BooleanField("每人选项顺序随机", default=True)
     multiple_policy = SelectField("多选题计分", choices=_choices(MULTIPLE_LABELS))
     review_policy = SelectField("公布答案与解析", choices=_choices(REVIEW_LABELS))
-    status = SelectField("状态", choices=_choices(STATUS_LABELS), default="draft")
+    # A new exam is meant to be sat: 已发布 unless the organizer says otherwise. Publishing is refused
+    # (with the shortage named) while the bank cannot fill the paper, so this default cannot mislead.
+    status = SelectField("状态", choices=_choices(STATUS_LABELS), default="published")
 
 
-class SittingForm(FlaskForm):
-    title = StringField("场次名称", validators=[DataRequired("请填写场次名称"), Length(max=200)])
-    opens_at = LocalDateTimeField("开始时间", validators=[DataRequired("请填写开始时间")], render_kw={"type": "datetime-local"})
-    closes_at = LocalDateTimeField("结束时间", validators=[DataRequired("请填写结束时间")], render_kw={"type": "datetime-local"})
-    units = MultiCheckboxField("参加支部", coerce=int)
-    usernames = TextAreaField("另外列出的党员编号（每行一个，可留空）", render_kw={"rows": 3})
-
-
-class PlanForm(SittingForm):
-    how = RadioField("分批方式", choices=[SelectChoice("n", "分成 N 场"), SelectChoice("k", "每场最多 K 人")], default="n")
-    amount = IntegerField("N 或 K", validators=[DataRequired("请填写数字"), NumberRange(1, 100000)])
-
-
-class MakeupForm(FlaskForm):
-    opens_at = LocalDateTimeField("补考开始", validators=[DataRequired("请填写开始时间")], render_kw={"type": "datetime-local"})
-    closes_at = LocalDateTimeField("补考结束", validators=[DataRequired("请填写结束时间")], render_kw={"type": "datetime-local"})
-
-
-def _exam(exam_id: int):
+def visible_exam_or_404(exam_id: int):
+    """An exam the organizer may see (their own, or their organization's, read-only)."""
     try:
-        return definitions.managed_exam(db.session, exam_id, managed_units())
+        return visibility.visible_exam(db.session, exam_id, managed_units())
     except NotFound:
         abort(404)
 
 
-def _sitting(sitting_id: int):
-    try:
-        return sittings.managed_sitting(db.session, sitting_id, managed_units())
-    except NotFound:
-        abort(404)
+def _owned(exam_id: int):
+    """Changing an exam is for its own unit's organizers: another's visible exam is 403, an unseen one 404."""
+    exam = visible_exam_or_404(exam_id)
+    if exam.owner_unit_id not in managed_units():
+        abort(403)
+    return exam
 
 
 @bp.route("/exams")
 def exams():
-    return render_template("organizer/exams/list.html", exams=definitions.exams_for(db.session, managed_units()),
-                           status_labels=STATUS_LABELS)
+    return render_template("organizer/exams/list.html", exams=visibility.exams_for(db.session, managed_units()),
+                           status_labels=STATUS_LABELS, managed=managed_units())
 
 
 @bp.route("/exams/new", methods=["GET", "POST"])
@@ -101,7 +85,7 @@ def new_exam():
 
 @bp.route("/exams/<int:exam_id>/edit", methods=["GET", "POST"])
 def edit_exam(exam_id):
-    return _edit(_exam(exam_id))
+    return _edit(_owned(exam_id))
 
 
 def _edit(exam):
@@ -109,10 +93,10 @@ def _edit(exam):
     form.owner_unit_id.choices = _unit_choices()
     form.module_id.choices = [SelectChoice(m.id, m.title)
                               for m in db.session.scalars(select(Module).order_by(Module.order, Module.id))]
-    if exam is not None and request.method == "GET":
-        keys = dict(db.session.execute(select(Question.id, Question.key).where(
-            Question.id.in_([f.question_id for f in exam.fixed_questions] or [-1]))).all())
-        form.fixed.data = "\n".join(f"{keys[f.question_id]} {f.points:g}" for f in exam.fixed_questions)
+    if exam is None and request.method == "GET":
+        form.module_id.data = definitions.default_module_id(
+            db.session, managed_units(), [c.value for c in form.module_id.choices])
+    fixed = _fixed_from_request() if request.method == "POST" else _stored_fixed(exam)
     rules = _rules_from_request() if request.method == "POST" else [
         {"chapter": "" if r.chapter_number is None else r.chapter_number, "article": r.article_number or "", "qtype": r.qtype or "",
          "difficulty": r.difficulty or "", "count": r.count, "points": f"{r.points:g}"}
@@ -121,21 +105,42 @@ def _edit(exam):
     problem = None
     if form.validate_on_submit():
         try:
-            data = _exam_input(form, rules)
+            data = _exam_input(form, rules, fixed)
             if exam is None:
                 exam = definitions.create_exam(db.session, current_user, managed_units(), data, now())
             else:
                 definitions.update_exam(db.session, exam, managed_units(), data)
             db.session.commit()
-            flash("考试已保存", "success")
+            flash("考试已发布。下一步：新建场次，党员在场次开放时间内作答" if exam.status == "published"
+                  else f"考试已保存（{STATUS_LABELS[exam.status]}）", "success")
             return redirect(url_for(".exam_detail", exam_id=exam.id))
         except (ServiceError, ValueError) as exc:
             db.session.rollback()
             problem = str(exc)
-    rows = rules + [{"chapter": "", "article": "", "qtype": "", "difficulty": "", "count": "", "points": ""}
-                    for _ in range(RULE_ROWS_SPARE)]
+    rows = rules or [{"chapter": "", "article": "", "qtype": "", "difficulty": "", "count": "", "points": ""}]
     return render_template("organizer/exams/form.html", form=form, exam=exam, rows=rows, problem=problem,
-                           type_labels=TYPE_LABELS)
+                           type_labels=TYPE_LABELS, difficulty_labels=DIFFICULTY_LABELS,
+                           fixed_rows=fixed or [{"key": "", "points": ""}],
+                           banks=definitions.bank_choices(db.session, [c.value for c in form.module_id.choices]))
+
+
+def _stored_fixed(exam) -> list[dict]:
+    if exam is None:
+        return []
+    keys = dict(db.session.execute(select(Question.id, Question.key).where(
+        Question.id.in_([f.question_id for f in exam.fixed_questions] or [-1]))).all())
+    return [{"key": keys[f.question_id], "points": f"{f.points:g}"} for f in exam.fixed_questions]
+
+
+def _fixed_from_request() -> list[dict]:
+    """Rows of the fixed-question picker (fixed_key picked from the bank's searchable list, fixed_points)."""
+    f = request.form
+    rows = []
+    for key, points in zip(f.getlist("fixed_key"), f.getlist("fixed_points")):
+        key = key.split(" ", 1)[0].strip()  # the list shows "key 题干…"; the key comes first
+        if key or points.strip():
+            rows.append({"key": key, "points": points.strip()})
+    return rows
 
 
 def _rules_from_request() -> list[dict]:
@@ -159,7 +164,7 @@ def _number(text: str, kind, what: str):
         raise ValueError(f"{what}应为数字：{text}") from None
 
 
-def _exam_input(form: ExamForm, rules: list[dict]) -> definitions.ExamInput:
+def _exam_input(form: ExamForm, rules: list[dict], fixed_rows: list[dict]) -> definitions.ExamInput:
     rule_inputs = []
     for n, row in enumerate(rules, start=1):
         rule_inputs.append(definitions.RuleInput(
@@ -167,11 +172,8 @@ def _exam_input(form: ExamForm, rules: list[dict]) -> definitions.ExamInput:
             chapter_number=_number(row["chapter"], int, f"规则{n}章"), article_number=_number(row["article"], int, f"规则{n}条"),
             qtype=row["qtype"] or None, difficulty=_number(row["difficulty"], int, f"规则{n}难度"),
         ))
-    fixed = []
-    for line in (form.fixed.data or "").splitlines():
-        parts = line.split()
-        if parts:
-            fixed.append((parts[0], _number(parts[1], float, f"{parts[0]} 的分值") if len(parts) > 1 else 1.0))
+    fixed = [(row["key"], _number(row["points"], float, f"{row['key']} 的分值") or 1.0) for row in fixed_rows
+             if row["key"]]
     return definitions.ExamInput(
         title=form.title.data, description=form.description.data or "", module_id=form.module_id.data,
         owner_unit_id=form.owner_unit_id.data, mode=form.mode.data, time_limit_minutes=form.time_limit_minutes.data,
@@ -184,15 +186,34 @@ def _exam_input(form: ExamForm, rules: list[dict]) -> definitions.ExamInput:
 
 @bp.route("/exams/<int:exam_id>")
 def exam_detail(exam_id):
-    exam = _exam(exam_id)
+    exam = visible_exam_or_404(exam_id)
+    owned = exam.owner_unit_id in managed_units()
     return render_template("organizer/exams/detail.html", exam=exam, rule_label=definitions.rule_label,
+                           owned=owned, sittings=sittings.visible_sittings_of(db.session, exam, managed_units()),
+                           shortages=definitions.shortages(db.session, exam),
+                           may_schedule=visibility.may_schedule(db.session, exam, managed_units()), moment=now(),
                            labels={"review": REVIEW_LABELS, "counting": COUNTING_LABELS, "status": STATUS_LABELS,
                                    "multiple": MULTIPLE_LABELS})
 
 
+@bp.route("/exams/<int:exam_id>/publish", methods=["POST"])
+def publish_exam(exam_id):
+    """The one-click 发布 of a draft whose paper the bank can fill."""
+    exam = _owned(exam_id)
+    try:
+        definitions.publish_exam(db.session, exam)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(str(exc), "warning")
+        return redirect(url_for(".exam_detail", exam_id=exam.id))
+    db.session.commit()
+    flash("考试已发布。下一步：新建场次，党员在场次开放时间内作答", "success")
+    return redirect(url_for(".exam_detail", exam_id=exam.id))
+
+
 @bp.route("/exams/<int:exam_id>/preview")
 def exam_preview(exam_id):
-    exam = _exam(exam_id)
+    exam = visible_exam_or_404(exam_id)
     seed = request.args.get("seed", type=int) or secrets.randbits(31)
     items, shortages = definitions.preview(db.session, exam, seed)
     return render_template("organizer/exams/preview.html", exam=exam, items=items, shortages=shortages, seed=seed,
@@ -201,73 +222,3 @@ def exam_preview(exam_id):
 
 def _unit_choices():
     return [SelectChoice(u.id, u.name) for u in audience_choices(db.session, managed_units())]
-
-
-@bp.route("/exams/<int:exam_id>/sittings/new", methods=["GET", "POST"])
-def new_sitting(exam_id):
-    exam = _exam(exam_id)
-    form = SittingForm()
-    form.units.choices = [(c.value, c.label) for c in _unit_choices()]  # MultiCheckboxField takes pairs
-    problem = None
-    if form.validate_on_submit():
-        try:
-            sitting = sittings.create_sitting(
-                db.session, managed_units(), exam, form.title.data, form.opens_at.utc, form.closes_at.utc,
-                unit_ids=form.units.data, usernames=(form.usernames.data or "").split(),
-            )
-            db.session.commit()
-            flash("场次已创建", "success")
-            return redirect(url_for(".sitting_detail", sitting_id=sitting.id))
-        except ServiceError as exc:
-            db.session.rollback()
-            problem = str(exc)
-    return render_template("organizer/exams/sitting_form.html", form=form, exam=exam, problem=problem, plan=False)
-
-
-@bp.route("/exams/<int:exam_id>/plan", methods=["GET", "POST"])
-def plan_sittings(exam_id):
-    exam = _exam(exam_id)
-    form = PlanForm()
-    form.units.choices = [(c.value, c.label) for c in _unit_choices()]  # MultiCheckboxField takes pairs
-    problem = None
-    if form.validate_on_submit():
-        try:
-            amount = form.amount.data
-            made = sittings.plan_sittings(
-                db.session, managed_units(), exam, form.units.data, form.opens_at.utc, form.closes_at.utc,
-                form.title.data, n=amount if form.how.data == "n" else None, k=amount if form.how.data == "k" else None,
-            )
-            db.session.commit()
-            flash(f"已创建 {len(made)} 个场次", "success")
-            return redirect(url_for(".exam_detail", exam_id=exam.id))
-        except ServiceError as exc:
-            db.session.rollback()
-            problem = str(exc)
-    return render_template("organizer/exams/sitting_form.html", form=form, exam=exam, problem=problem, plan=True)
-
-
-@bp.route("/sittings/<int:sitting_id>")
-def sitting_detail(sitting_id):
-    sitting = _sitting(sitting_id)
-    rows = sittings.sitting_results(db.session, sitting)
-    form = MakeupForm()
-    return render_template("organizer/exams/sitting.html", sitting=sitting, exam=sitting.exam, rows=rows, form=form,
-                           needing=sum(1 for r in rows if r.outcome in ("缺考", "不及格")))
-
-
-@bp.route("/sittings/<int:sitting_id>/makeup", methods=["POST"])
-def makeup(sitting_id):
-    sitting = _sitting(sitting_id)
-    form = MakeupForm()
-    if not form.validate_on_submit():
-        flash("；".join(e for errors in form.errors.values() for e in errors), "warning")
-        return redirect(url_for(".sitting_detail", sitting_id=sitting.id))
-    try:
-        made = sittings.make_up_sitting(db.session, managed_units(), sitting, form.opens_at.utc, form.closes_at.utc)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "warning")
-        return redirect(url_for(".sitting_detail", sitting_id=sitting.id))
-    db.session.commit()
-    flash(f"已创建补考场次，共 {len(made.members)} 人", "success")
-    return redirect(url_for(".sitting_detail", sitting_id=made.id))

@@ -10,19 +10,20 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from ...domain.questions import (TYPE_WORDS, WORD_OF_TYPE, QuestionDraft, answer_text, parse_answer,
                                  parse_tags)
 from ...domain.questions.draft import OPTION_LETTERS
+from ...models.questions import DIFFICULTY_LABELS
 
 TYPE_CHOICES = [SelectChoice(code, word) for word, code in TYPE_WORDS.items()]
 
 
 class QuestionForm(FlaskForm):
     qtype = SelectField("题型", choices=TYPE_CHOICES)
-    stem = TextAreaField("题干（可用 Markdown；填空题用 ___ 表示空）", validators=[InputRequired("请填写题干"),
+    stem = TextAreaField("题干（可用 **加粗**、列表等简单格式；填空题用 ___ 表示空）", validators=[InputRequired("请填写题干"),
                                                                       Length(max=5000)])
     answer = StringField("答案（单选 B；多选 ACD；判断 对/错；填空 各空用 ; 分隔，可接受的写法用 | 分隔）",
                          validators=[Length(max=1000)])
     explanation = TextAreaField("解析", validators=[Length(max=5000)])
-    difficulty = SelectField("难度", choices=[SelectChoice("1", "1 容易"), SelectChoice("2", "2 中等"),
-                                                SelectChoice("3", "3 较难")], default="2")
+    difficulty = SelectField("难度", choices=[SelectChoice(str(d), label) for d, label in DIFFICULTY_LABELS.items()],
+                             default="2")
     chapter = IntegerField("章", validators=[InputRequired("请填写章号"), NumberRange(min=0, max=999)])
     article = IntegerField("条（可不填）", validators=[Optional(), NumberRange(min=1, max=9999)])
     tags = StringField("标签（用逗号分隔）", validators=[Length(max=300)])

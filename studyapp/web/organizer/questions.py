@@ -11,6 +11,7 @@ from ...domain.questions import FORMATS, QuestionDraft, write_xlsx
 from ...domain.rendering import render_markdown
 from ...extensions import db
 from ...models import TYPE_LABELS, Module, Question, QuestionVersion
+from ...models.questions import DIFFICULTY_LABELS
 from ...services import question_queries as queries
 from ...services import questions as bank
 from ...services.errors import ServiceError
@@ -31,7 +32,8 @@ add_card("organizer.question_list", "题库", "浏览、导入和修改题目，
 
 
 def _render(template: str, **context) -> str:
-    return render_template(f"organizer/questions/{template}", labels=TYPE_LABELS, **context)
+    return render_template(f"organizer/questions/{template}", labels=TYPE_LABELS, difficulty_labels=DIFFICULTY_LABELS,
+                           **context)
 
 
 def _modules() -> list[Module]:

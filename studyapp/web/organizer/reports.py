@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from flask import abort, current_app, jsonify, render_template, request
 from sqlalchemy.orm import Session
 
-from ...domain import statistics
+from ...domain import chase, exam_status, statistics
 from ...extensions import db
 from ...services import reports
 from ...services.errors import NotFound
@@ -54,16 +54,16 @@ def localizer():
     return lambda value: value.astimezone(zone).strftime("%Y-%m-%d %H:%M") if value else None
 
 
-def stream_lines(fmt: str, stem: str, headers: list[str], stmt, to_rows, sheet_title: str):
+def stream_lines(fmt: str, stem: str, headers: list[str], stmt, to_rows, sheet_title: str, window: str):
     """Export member lines: xlsx built now; CSV streamed from a server-side cursor on its own session."""
     if fmt == "xlsx":
-        return xlsx_response(stem, headers, to_rows(rosters.read_lines(db.session, stmt)), sheet_title)
+        return xlsx_response(stem, headers, to_rows(rosters.read_lines(db.session, stmt, window)), sheet_title)
     engine = db.engine
 
     def rows():
         # The request's session is closed by the time the body streams: read on a session of our own.
         with Session(engine) as session:
-            yield from to_rows(rosters.read_lines(session, stmt))
+            yield from to_rows(rosters.read_lines(session, stmt, window))
 
     return csv_response(stem, headers, rows())
 
@@ -113,12 +113,19 @@ def report_chase(sitting_id: int):
     sitting, audience = _audience(sitting_id)
     unit_id = _unit_arg()
     stmt = rosters.member_statement(audience, absent_only=True, unit_id=unit_id)
+    window = rosters.window_at(audience, now())
     fmt = export_format()
     if fmt:
         return stream_lines(fmt, f"未参考名单-{sitting.title}", rosters.CHASE_HEADERS, stmt, rosters.chase_rows,
-                            "未参考名单")
-    lines = list(rosters.read_lines(db.session, stmt))
-    return render_template("organizer/reports/chase.html", sitting=sitting, lines=lines, unit_id=unit_id)
+                            "未参考名单", window)
+    lines = list(rosters.read_lines(db.session, stmt, window))
+    close = sitting.closes_at.astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
+    deadline = f"{close.month}月{close.day}日{close:%H:%M}"
+    groups = [(name, group, chase.reminder(sitting.exam.title, deadline, [line.name for line in group]),
+               chase.phone_list(line.phone for line in group))
+              for name, group in rosters.by_branch_in_tree_order(db.session, lines)]
+    return render_template("organizer/reports/chase.html", sitting=sitting, lines=lines, groups=groups,
+                           unit_id=unit_id)
 
 
 @bp.route("/reports/sittings/<int:sitting_id>/scores")
@@ -126,13 +133,14 @@ def report_scores(sitting_id: int):
     sitting, audience = _audience(sitting_id)
     unit_id = _unit_arg()
     stmt = rosters.member_statement(audience, unit_id=unit_id)
+    window = rosters.window_at(audience, now())
     fmt = export_format()
     if fmt:
         localize = localizer()
         return stream_lines(fmt, f"成绩单-{sitting.title}", rosters.SCORE_HEADERS, stmt,
-                            lambda lines: rosters.score_rows(lines, localize), "成绩单")
+                            lambda lines: rosters.score_rows(lines, localize), "成绩单", window)
     page = max(request.args.get("page", 1, type=int), 1)
-    lines = list(islice(rosters.read_lines(db.session, stmt.offset((page - 1) * PER_PAGE)), PER_PAGE + 1))
+    lines = list(islice(rosters.read_lines(db.session, stmt.offset((page - 1) * PER_PAGE), window), PER_PAGE + 1))
     return render_template("organizer/reports/scores.html", sitting=sitting, lines=lines[:PER_PAGE], page=page,
                            has_next=len(lines) > PER_PAGE, unit_id=unit_id)
 
@@ -165,7 +173,9 @@ def report_transcript(user_id: int):
 @bp.route("/reports/sittings/<int:sitting_id>/monitor")
 def report_monitor(sitting_id: int):
     sitting, audience = _audience(sitting_id)
-    return render_template("organizer/reports/monitor.html", sitting=sitting,
+    window = rosters.window_at(audience, now())
+    words = {"answering": exam_status.ANSWERING, "waiting": exam_status.member_status(window, False, False)}
+    return render_template("organizer/reports/monitor.html", sitting=sitting, words=words,
                            state=_monitor_state(audience))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ...domain import item_analysis as ia
 from ...domain.questions.draft import answer_text
 from ...extensions import db
 from ...services import reports
@@ -34,7 +35,7 @@ def report_items(exam_id: int):
     if fmt:
         headers, rows = tables.item_table(report)
         return table_response(fmt, f"试题分析-{exam.title}", headers, rows, sheet_title="试题分析")
-    return render_template("organizer/reports/items.html", exam=exam, report=report,
+    return render_template("organizer/reports/items.html", exam=exam, report=report, min_takers=ia.MIN_TAKERS,
                            can_correct=exam.owner_unit_id in managed_units(), answer_text=answer_text,
                            flag_classes=tables.FLAG_CLASSES)
 
