@@ -1,7 +1,7 @@
 """Daily practice (每日一练) and spaced review (错题复习) pages: one question per screen, plain form posts."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..domain import daily_rules
@@ -92,7 +92,13 @@ def review_next():
 @bp.route("/review/<int:question_id>", methods=["POST"])
 def review_answer(question_id: int):
     moment = now()
-    item = _question(question_id)
+    if question_id > 2**31 - 1:  # larger than any id column holds
+        abort(404)
+    try:
+        review.due_card(db.session, current_user.id, question_id, moment)  # before anything about the question
+    except NotFound:
+        abort(404)
+    item = _question(question_id)  # None too while its key is withheld (services.key_access)
     if item is None:
         return redirect(url_for(".review_next"))
     try:

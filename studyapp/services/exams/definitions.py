@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 
 from ...domain import paper as paper_rules
 from ...domain.grading import MULTIPLE_POLICIES
-from ...models import Module, Question, QuestionVersion, TYPE_LABELS, User
+from ...models import Question, QuestionVersion, TYPE_LABELS, User
 from ...models.exams import COUNTING_RULES, EXAM_STATUSES, REVIEW_POLICIES, Exam, ExamFixedQuestion, ExamRule
 from ..errors import Invalid, NotFound
-from ..scope import organization_root
+from .. import scope
 
 
 @dataclass
@@ -43,7 +43,8 @@ class ExamInput:
     shuffle_questions: bool = True
     shuffle_options: bool = True
     multiple_policy: str = "all_or_nothing"
-    review_policy: str = "immediate"
+    review_policy: str = "after_exam"
+    secret_bank: bool = False
     status: str = "draft"
     rules: list[RuleInput] = field(default_factory=list)
     fixed: list[tuple[str, float]] = field(default_factory=list)
@@ -51,10 +52,7 @@ class ExamInput:
 
 def managed_exam(session: Session, exam_id: int, managed: set[int]) -> Exam:
     """The exam if its owner unit is managed by the caller; another branch's exam does not exist."""
-    exam = session.get(Exam, exam_id)
-    if exam is None or exam.owner_unit_id not in managed:
-        raise NotFound("考试不存在")
-    return exam
+    return scope.managed_exam(session, managed, exam_id)
 
 
 def exams_for(session: Session, managed: set[int]) -> list[Exam]:
@@ -65,29 +63,28 @@ def exams_for(session: Session, managed: set[int]) -> list[Exam]:
 
 def create_exam(session: Session, actor: User, managed: set[int], data: ExamInput, now: datetime) -> Exam:
     exam = Exam(created_by_id=actor.id, created_at=now)
-    _apply(session, exam, managed, data)
+    _apply(session, exam, actor, managed, data)
     session.add(exam)
     session.flush()
     return exam
 
 
-def update_exam(session: Session, exam: Exam, managed: set[int], data: ExamInput) -> Exam:
+def update_exam(session: Session, exam: Exam, managed: set[int], data: ExamInput, actor: User) -> Exam:
     """Change an exam; papers already drawn keep their questions (attempts pin their versions)."""
-    _apply(session, exam, managed, data)
+    _apply(session, exam, actor, managed, data)
     session.flush()
     return exam
 
 
-def _apply(session: Session, exam: Exam, managed: set[int], data: ExamInput) -> None:
+def _apply(session: Session, exam: Exam, actor: User, managed: set[int], data: ExamInput) -> None:
     problems = _check(data)
     if data.owner_unit_id not in managed:
         problems.append("只能为自己管理的组织创建考试")
-    module = session.get(Module, data.module_id)
-    if module is None or (
-        module.owner_unit_id is not None
-        and organization_root(session, module.owner_unit_id) != organization_root(session, data.owner_unit_id)
-    ):
-        problems.append("题库所属专题不存在")
+    try:
+        module = scope.usable_module(session, actor, data.module_id)
+    except NotFound as exc:
+        module = None
+        problems.append(str(exc))
     fixed_rows = []
     if data.mode == "fixed" and module is not None:
         keys = [key for key, _ in data.fixed]
@@ -104,7 +101,7 @@ def _apply(session: Session, exam: Exam, managed: set[int], data: ExamInput) -> 
         raise Invalid("；".join(problems))
     for name in ("title", "description", "mode", "time_limit_minutes", "pass_percent", "attempts_allowed",
                  "counting", "shuffle_questions", "shuffle_options", "multiple_policy", "review_policy",
-                 "status", "module_id", "owner_unit_id"):
+                 "secret_bank", "status", "module_id", "owner_unit_id"):
         setattr(exam, name, getattr(data, name))
     exam.title = data.title.strip()
     if exam.id is not None:
@@ -239,8 +236,10 @@ class PreviewItem:
     option_order: tuple[str, ...]
 
 
-def preview(session: Session, exam: Exam, seed: int) -> tuple[list[PreviewItem], list[paper_rules.Shortage]]:
-    """A drawn paper with its keys, for the organizer, plus the rules the bank cannot fill."""
+def preview(session: Session, exam: Exam, seed: int, actor: User) -> tuple[list[PreviewItem], list[paper_rules.Shortage]]:
+    """A drawn paper with its keys, for the organizer, plus the rules the bank cannot fill; only over a
+    bank within the actor's scope (an exam made on another branch's bank before that was checked shows nothing)."""
+    scope.usable_module(session, actor, exam.module_id)
     drawn = draw_paper(session, exam, random.Random(seed))
     questions = {q.id: q for q in session.scalars(
         select(Question).where(Question.id.in_([i.question_id for i in drawn.items] or [-1]))

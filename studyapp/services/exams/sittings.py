@@ -11,14 +11,12 @@ from ...domain import planner, scoring
 from ...models import Unit, User
 from ...models.exams import Attempt, Exam, Sitting, SittingMember, SittingUnit
 from ..errors import Invalid, NotFound
+from .. import scope
 from ..scope import ancestors, subtree, unit_tree
 
 
 def managed_sitting(session: Session, sitting_id: int, managed: set[int]) -> Sitting:
-    sitting = session.get(Sitting, sitting_id)
-    if sitting is None or sitting.exam.owner_unit_id not in managed:
-        raise NotFound("场次不存在")
-    return sitting
+    return scope.managed_sitting(session, managed, sitting_id)
 
 
 def create_sitting(

@@ -17,12 +17,12 @@ from wtforms.validators import DataRequired, Length, NumberRange
 from ...domain import contest_rules
 from ...domain import standings as standing_rules
 from ...extensions import db
-from ...models import Module
 from ...models.contests import ContestRound
 from ...services import contests
 from ...services.contests.definitions import chapter_titles
 from ...services.errors import Invalid, NotFound
 from ...services.publishing import audience_choices
+from ...services.scope import usable_modules
 from ..clock import now
 from ..contests import branch_board
 from ..downloads import table_response
@@ -73,7 +73,7 @@ def contest_new():
     units = audience_choices(db.session, managed_units())
     form.owner_unit_id.choices = [(u.id, u.name) for u in units]
     form.units.choices = [(u.id, u.name) for u in units]
-    form.module_id.choices = [(m.id, m.title) for m in db.session.scalars(select(Module).order_by(Module.order, Module.id))]
+    form.module_id.choices = [(m.id, m.title) for m in usable_modules(db.session, current_user)]
     error = None
     if form.validate_on_submit():
         try:

@@ -15,11 +15,12 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange
 
 from ...extensions import db
-from ...models import Module, Question, TYPE_LABELS
+from ...models import Question, TYPE_LABELS
 from ...models.exams import COUNTING_LABELS, REVIEW_LABELS, STATUS_LABELS
 from ...services.errors import NotFound, ServiceError
 from ...services.exams import definitions, sittings
 from ...services.publishing import audience_choices
+from ...services.scope import usable_modules
 from ..clock import now
 from ..guards import managed_units
 from ..nav import add_card, add_nav
@@ -52,7 +53,8 @@ class ExamForm(FlaskForm):
     shuffle_questions = BooleanField("每人题目顺序随机", default=True)
     shuffle_options = BooleanField("每人选项顺序随机", default=True)
     multiple_policy = SelectField("多选题计分", choices=_choices(MULTIPLE_LABELS))
-    review_policy = SelectField("公布答案与解析", choices=_choices(REVIEW_LABELS))
+    review_policy = SelectField("公布答案与解析", choices=_choices(REVIEW_LABELS), default="after_exam")
+    secret_bank = BooleanField("保密题库")
     status = SelectField("状态", choices=_choices(STATUS_LABELS), default="draft")
 
 
@@ -107,8 +109,7 @@ def edit_exam(exam_id):
 def _edit(exam):
     form = ExamForm(obj=exam) if exam is not None and request.method == "GET" else ExamForm()
     form.owner_unit_id.choices = _unit_choices()
-    form.module_id.choices = [SelectChoice(m.id, m.title)
-                              for m in db.session.scalars(select(Module).order_by(Module.order, Module.id))]
+    form.module_id.choices = [SelectChoice(m.id, m.title) for m in usable_modules(db.session, current_user)]
     if exam is not None and request.method == "GET":
         keys = dict(db.session.execute(select(Question.id, Question.key).where(
             Question.id.in_([f.question_id for f in exam.fixed_questions] or [-1]))).all())
@@ -125,9 +126,11 @@ def _edit(exam):
             if exam is None:
                 exam = definitions.create_exam(db.session, current_user, managed_units(), data, now())
             else:
-                definitions.update_exam(db.session, exam, managed_units(), data)
+                definitions.update_exam(db.session, exam, managed_units(), data, current_user)
             db.session.commit()
             flash("考试已保存", "success")
+            if len(exam.sittings) > 1 and exam.review_policy in ("immediate", "after_close"):
+                flash("本考试有多个场次，先考的党员交卷后就能看到答案，可能传给后考的党员。", "warning")
             return redirect(url_for(".exam_detail", exam_id=exam.id))
         except (ServiceError, ValueError) as exc:
             db.session.rollback()
@@ -135,7 +138,7 @@ def _edit(exam):
     rows = rules + [{"chapter": "", "article": "", "qtype": "", "difficulty": "", "count": "", "points": ""}
                     for _ in range(RULE_ROWS_SPARE)]
     return render_template("organizer/exams/form.html", form=form, exam=exam, rows=rows, problem=problem,
-                           type_labels=TYPE_LABELS)
+                           type_labels=TYPE_LABELS, batches=len(exam.sittings) if exam is not None else 0)
 
 
 def _rules_from_request() -> list[dict]:
@@ -177,7 +180,8 @@ def _exam_input(form: ExamForm, rules: list[dict]) -> definitions.ExamInput:
         owner_unit_id=form.owner_unit_id.data, mode=form.mode.data, time_limit_minutes=form.time_limit_minutes.data,
         pass_percent=form.pass_percent.data, attempts_allowed=form.attempts_allowed.data, counting=form.counting.data,
         shuffle_questions=form.shuffle_questions.data, shuffle_options=form.shuffle_options.data,
-        multiple_policy=form.multiple_policy.data, review_policy=form.review_policy.data, status=form.status.data,
+        multiple_policy=form.multiple_policy.data, review_policy=form.review_policy.data,
+        secret_bank=form.secret_bank.data, status=form.status.data,
         rules=rule_inputs, fixed=fixed,
     )
 
@@ -194,7 +198,10 @@ def exam_detail(exam_id):
 def exam_preview(exam_id):
     exam = _exam(exam_id)
     seed = request.args.get("seed", type=int) or secrets.randbits(31)
-    items, shortages = definitions.preview(db.session, exam, seed)
+    try:
+        items, shortages = definitions.preview(db.session, exam, seed, current_user)
+    except NotFound:
+        abort(404)
     return render_template("organizer/exams/preview.html", exam=exam, items=items, shortages=shortages, seed=seed,
                            type_labels=TYPE_LABELS)
 

@@ -96,6 +96,8 @@ def _link(module: Module, version: QuestionVersion | None) -> str | None:
 @bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
 def question_edit(question_id: int):
     question, module = _question(question_id)
+    if not bank.can_edit_bank(db.session, current_user, module):
+        abort(403, "这个题库由其所属组织维护，您只能查看")
     form = QuestionForm()
     if request.method == "GET":
         form_from_draft(form, draft_of(question, question.current))
