@@ -58,7 +58,10 @@ def today():
 def answer():
     position = request.form.get("position", type=int)
     moment = now()
-    row = daily.today_set(db.session, current_user, moment, _tz())
+    try:
+        row = daily.today_set(db.session, current_user, moment, _tz())
+    except NotFound:  # nothing to draw today (e.g. every question is on an open exam paper)
+        return redirect(url_for(".today"))
     if position is None or not 0 <= position < len(row.question_ids):
         return redirect(url_for(".today"))
     item = _question(row.question_ids[position])

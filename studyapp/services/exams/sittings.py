@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from ...domain import planner, scoring
 from ...models import Unit, User
 from ...models.exams import Attempt, Exam, Sitting, SittingMember, SittingUnit
-from ..errors import Invalid, NotFound
+from ..errors import Invalid
 from .. import scope
 from ..scope import ancestors, subtree, unit_tree
 

@@ -41,7 +41,8 @@ EXPORT_HEADERS = ["名次", "姓名", "党员编号", "支部", "答对题数", 
 class ContestForm(FlaskForm):
     title = StringField("竞赛名称", validators=[DataRequired("请填写竞赛名称"), Length(max=200)])
     owner_unit_id = SelectField("主办组织", coerce=int)
-    module_id = SelectField("题库（学习专题）", coerce=int)
+    # The service checks the bank against the actor's scope (services.scope.usable_module), in Chinese.
+    module_id = SelectField("题库（学习专题）", coerce=int, validate_choice=False)
     chapters = StringField("限定章（章号，用逗号分隔；留空为全部）")
     questions_per_round = IntegerField("每轮题数", default=10, validators=[NumberRange(1, 100, "应在1到100之间")])
     seconds_per_question = IntegerField("每题限时（秒）", default=20, validators=[NumberRange(5, 600, "应在5到600之间")])

@@ -42,7 +42,8 @@ class ExamForm(FlaskForm):
     title = StringField("考试名称", validators=[DataRequired("请填写考试名称"), Length(max=200)])
     description = TextAreaField("说明（可留空）", validators=[Length(max=2000)], render_kw={"rows": 2})
     owner_unit_id = SelectField("所属组织", coerce=int)
-    module_id = SelectField("题库（学习专题）", coerce=int)
+    # The service checks the bank against the actor's scope (services.scope.usable_module), in Chinese.
+    module_id = SelectField("题库（学习专题）", coerce=int, validate_choice=False)
     mode = RadioField("组卷方式", choices=[SelectChoice("blueprint", "按规则随机抽题"), SelectChoice("fixed", "固定题目")],
                       default="blueprint")
     fixed = TextAreaField("固定题目（每行一个题号，可在空格后写分值，如：q-ch1-001 2）", render_kw={"rows": 5})

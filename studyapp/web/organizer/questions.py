@@ -13,8 +13,9 @@ from ...extensions import db
 from ...models import TYPE_LABELS, Module, Question, QuestionVersion
 from ...services import question_queries as queries
 from ...services import questions as bank
-from ...services.errors import ServiceError
+from ...services.errors import NotFound, ServiceError
 from ...services.question_versions import draft_of
+from ...services.scope import usable_question
 from ..clock import now
 from ..links import article_url
 from ..nav import add_card, add_nav
@@ -50,7 +51,10 @@ def _module(module_id: int | None) -> tuple[Module | None, list[Module]]:
 
 
 def _question(question_id: int) -> tuple[Question, Module]:
-    question = db.get_or_404(Question, question_id)
+    try:
+        question = usable_question(db.session, current_user, question_id)
+    except NotFound:
+        abort(404)
     module, _ = _module(question.module_id)
     return question, module
 
