@@ -68,15 +68,18 @@ class ModuleChoice:
         return sum(chapter.count for chapter in self.chapters)
 
 
-def _items(session: Session, user: User, now: datetime, *conditions) -> list[Item]:
-    """Active questions, current wording, in a chapter the member may read now, keys not withheld."""
+def _items(session: Session, user: User, now: datetime, *conditions, hide: key_access.Withheld | None = None
+           ) -> list[Item]:
+    """Active questions, current wording, in a chapter the member may read now, keys not withheld
+    (`hide`: key_access.withheld for this member now, when the caller already has it)."""
+    hide = key_access.withheld(session, user, now) if hide is None else hide
     stmt = (
         select(Question, QuestionVersion, Module)
         .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
         .join(Module, Module.id == Question.module_id)
         .join(Chapter, and_(Chapter.module_id == Module.id, Chapter.number == QuestionVersion.chapter_number))
         .where(Question.status == "active", visible_condition(session, user, now),
-               key_access.withheld(session, user, now).allowed(), *conditions)
+               hide.allowed(), *conditions)
     )
     items = [Item(q, v, m) for q, v, m in session.execute(stmt)]
     items.sort(key=lambda it: (it.module.order, it.module.id, it.version.chapter_number,
@@ -158,9 +161,10 @@ def _ids_set(title: str, ids: list[int]) -> PracticeSet:
     return PracticeSet(title, ids[:MAX_SET])
 
 
-def get_item(session: Session, user: User, question_id: int, now: datetime) -> Item:
-    """The question as practice shows it now; retired or no longer visible questions are NotFound."""
-    items = _items(session, user, now, Question.id == question_id)
+def get_item(session: Session, user: User, question_id: int, now: datetime,
+             hide: key_access.Withheld | None = None) -> Item:
+    """The question as practice shows it now; retired, no longer visible or withheld questions are NotFound."""
+    items = _items(session, user, now, Question.id == question_id, hide=hide)
     if not items:
         raise NotFound("题目不存在或已停用")
     return items[0]

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from ..domain import daily_rules
 from ..extensions import db
-from ..services import daily, practice, review
+from ..services import daily, key_access, practice, review
 from ..services.errors import Conflict, Invalid, NotFound
 from .answer_forms import feedback_view, prompt_of, read_response
 from .clock import now
@@ -26,9 +26,9 @@ def _tz() -> str:
     return current_app.config["TIMEZONE"]
 
 
-def _question(question_id: int):
+def _question(question_id: int, hide=None):
     try:
-        return practice.get_item(db.session, current_user, question_id, now())
+        return practice.get_item(db.session, current_user, question_id, now(), hide)
     except NotFound:
         return None
 
@@ -81,8 +81,9 @@ def answer():
 @bp.route("/review")
 def review_next():
     moment = now()
+    hide = key_access.withheld(db.session, current_user, moment)  # once for the whole queue
     for question_id in review.due_question_ids(db.session, current_user.id, moment, limit=20):
-        item = _question(question_id)
+        item = _question(question_id, hide)
         if item is not None:
             due_today = review.due_count(db.session, current_user.id,
                                          daily_rules.day_end(daily_rules.local_day(moment, _tz()), _tz()))

@@ -315,3 +315,30 @@ def test_a_draft_secret_exam_hides_nothing(db, member_a, secret):
     exam.status = "draft"
     db.session.commit()
     assert may_see_key(db.session, member_a, q["single"].id, FIXED_NOW)
+
+
+def test_the_form_defaults_to_after_every_sitting_and_warns_of_batches(client, auth, db, organizer_a, branch_a,
+                                                                        exam_bank, make_exam, make_sitting):
+    from studyapp.models.exams import Exam
+    from tests.web.test_exams_organizer import exam_form
+
+    module, q = exam_bank
+    auth.login(organizer_a)
+    page = client.get("/manage/exams/new").get_data(as_text=True)
+    assert '<option selected value="after_exam">' in page and "保密题库" in page
+    assert "review-batches-warning" not in page
+    saved = client.post("/manage/exams/new", data=exam_form(module, branch_a, review_policy="after_exam",
+                                                            secret_bank="y", rule_qtype=["", "", ""]))
+    assert saved.status_code == 302
+    db.session.rollback()
+    exam = db.session.scalar(select(Exam))
+    assert (exam.review_policy, exam.secret_bank) == ("after_exam", True)
+    make_sitting(exam, units=[branch_a], title="第一批")
+    make_sitting(exam, units=[branch_a], title="第二批", opens_at=FIXED_NOW + timedelta(days=2),
+                 closes_at=FIXED_NOW + timedelta(days=3))
+    page = client.get(f"/manage/exams/{exam.id}/edit").get_data(as_text=True)
+    assert "本考试有 2 个场次" in page
+    saved = client.post(f"/manage/exams/{exam.id}/edit", data=exam_form(module, branch_a, review_policy="immediate",
+                                                                        rule_qtype=["", "", ""]),
+                        follow_redirects=True)
+    assert "先考的党员交卷后就能看到答案" in saved.get_data(as_text=True)
