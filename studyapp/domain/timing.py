@@ -42,16 +42,14 @@ def review_visible(policy: str, submitted: bool, now: datetime, sitting_closes_a
                    exam_closes_at: datetime | None = None) -> bool:
     """Keys and explanations are shown only to a submitted attempt, and only as the policy allows.
 
-    exam_closes_at is the latest close of every sitting of the exam (make-ups included); "after_exam"
-    waits for it, so no batch of a 分批考 can pass the keys to a later one.
+    exam_closes_at is the latest close of every sitting of the exam (make-ups included); "after_close"
+    waits for it (not only for the member's own sitting), so no batch of a 分批考 can pass the keys on.
     """
     if not submitted:
         return False
     if policy == "immediate":
         return True
     if policy == "after_close":
-        return now >= sitting_closes_at
-    if policy == "after_exam":
         return now >= max(sitting_closes_at, exam_closes_at or sitting_closes_at)
     return False
 

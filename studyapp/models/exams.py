@@ -16,11 +16,10 @@ from .types import UTCDateTime, utcnow
 
 EXAM_MODES = ("blueprint", "fixed")
 COUNTING_RULES = ("highest", "last")
-#: "after_exam": once every sitting of the exam (make-ups included) has closed, so no batch tells the next.
-REVIEW_POLICIES = ("after_exam", "immediate", "after_close", "never")
+#: "after_close": once every sitting of the exam (make-ups included) has closed, so no batch tells the next.
+REVIEW_POLICIES = ("after_close", "immediate", "never")
 EXAM_STATUSES = ("draft", "published", "archived")
-REVIEW_LABELS = {"after_exam": "全部场次（含补考）结束后", "immediate": "交卷后立即", "after_close": "本场次结束后",
-                 "never": "不公布"}
+REVIEW_LABELS = {"after_close": "全部场次（含补考）结束后", "immediate": "交卷后立即", "never": "不公布"}
 COUNTING_LABELS = {"highest": "取最高分", "last": "取最后一次"}
 STATUS_LABELS = {"draft": "草稿", "published": "已发布", "archived": "已归档"}
 
@@ -33,7 +32,7 @@ class Exam(db.Model):
         CheckConstraint("mode IN ('blueprint', 'fixed')", name="mode"),
         CheckConstraint("counting IN ('highest', 'last')", name="counting"),
         CheckConstraint("multiple_policy IN ('all_or_nothing', 'partial')", name="multiple_policy"),
-        CheckConstraint("review_policy IN ('after_exam', 'immediate', 'after_close', 'never')", name="review_policy"),
+        CheckConstraint("review_policy IN ('immediate', 'after_close', 'never')", name="review_policy"),
         CheckConstraint("status IN ('draft', 'published', 'archived')", name="status"),
         CheckConstraint("pass_percent BETWEEN 0 AND 100", name="pass_percent"),
         CheckConstraint("attempts_allowed >= 1", name="attempts_allowed"),
@@ -62,9 +61,9 @@ class Exam(db.Model):
     shuffle_options: Mapped[bool] = mapped_column(default=True)
     #: domain.grading policy for multiple choice: "all_or_nothing" or "partial".
     multiple_policy: Mapped[str] = mapped_column(String(20), default="all_or_nothing")
-    #: When keys and explanations are shown: "after_exam" (every sitting closed), "immediate",
-    #: "after_close" (the member's sitting closed) or "never".
-    review_policy: Mapped[str] = mapped_column(String(20), default="after_exam")
+    #: When keys and explanations are shown: "after_close" (once every sitting of the exam, make-ups
+    #: included, has closed: the default), "immediate" (on submitting) or "never".
+    review_policy: Mapped[str] = mapped_column(String(20), default="after_close")
     #: 保密题库: the bank's questions are kept from practice, daily practice, review and contests of
     #: everyone in the exam's audience until every sitting has closed (services.key_access).
     secret_bank: Mapped[bool] = mapped_column(default=False, server_default=false())

@@ -62,7 +62,7 @@ def withheld(session: Session, user: User, now: datetime) -> Withheld:
         .join(Sitting, Sitting.id == Attempt.sitting_id).join(Exam, Exam.id == Sitting.exam_id)
         .where(Attempt.user_id == user.id)
     ).all()
-    closes = exam_closes_at(session, {row[3] for row in rows if row[4] in ("after_exam", "never")})
+    closes = exam_closes_at(session, {row[3] for row in rows if row[4] in ("after_close", "never")})
     pending = [attempt_id for attempt_id, status, sitting_closes, exam_id, policy in rows
                if status != "submitted" or not timing.paper_released(policy, True, now, sitting_closes,
                                                                      closes.get(exam_id))]

@@ -136,7 +136,7 @@ def _book(db, member) -> int:
     return db.session.scalar(select(func.count()).select_from(WrongAnswer).where(WrongAnswer.user_id == member.id))
 
 
-@pytest.mark.parametrize("policy", ["never", "after_close", "after_exam"])
+@pytest.mark.parametrize("policy", ["never", "after_close"])
 def test_a_blank_submit_puts_nothing_in_the_book_before_review_opens(client, auth, db, member_a, setup, policy):
     exam, sitting, q = setup
     exam.review_policy = policy
@@ -221,7 +221,7 @@ def test_an_earlier_attempts_review_is_shut_while_a_retake_is_open(client, auth,
 def test_first_batch_sees_no_key_until_every_sitting_including_make_ups_closes(
         client, auth, db, member_a, member_b, branch_b, exam_bank, make_exam, make_sitting, branch_a, clock):
     module, q = exam_bank
-    exam = make_exam(module, branch_a, fixed=[(x, 10) for x in q.values()], review_policy="after_exam")
+    exam = make_exam(module, branch_a, fixed=[(x, 10) for x in q.values()], review_policy="after_close")
     first = make_sitting(exam, units=[branch_a], closes_at=FIXED_NOW + timedelta(hours=2))
     make_sitting(exam, units=[branch_b], title="第二批", opens_at=FIXED_NOW + timedelta(hours=3),
                  closes_at=FIXED_NOW + timedelta(hours=5))
@@ -249,14 +249,14 @@ def test_new_exams_and_the_demo_exam_default_to_review_after_every_sitting(db, o
     from studyapp.services.exams import demo_exam
     from studyapp.services.exams.definitions import ExamInput
 
-    assert ExamInput(title="t", module_id=1, owner_unit_id=1).review_policy == "after_exam"
-    assert Exam.__table__.c.review_policy.default.arg == "after_exam"
+    assert ExamInput(title="t", module_id=1, owner_unit_id=1).review_policy == "after_close"
+    assert Exam.__table__.c.review_policy.default.arg == "after_close"
     module = make_module(slug=demo_exam.MODULE_SLUG)
     make_question(module)
     with intending_to_write():
         demo_exam.seed_exam(db.session, org.name, FIXED_NOW)
         db.session.commit()
-    assert db.session.scalar(select(Exam.review_policy).where(Exam.title == demo_exam.EXAM_TITLE)) == "after_exam"
+    assert db.session.scalar(select(Exam.review_policy).where(Exam.title == demo_exam.EXAM_TITLE)) == "after_close"
 
 
 # ---- 保密题库 ----------------------------------------------------------------------------------------
@@ -325,14 +325,14 @@ def test_the_form_defaults_to_after_every_sitting_and_warns_of_batches(client, a
     module, q = exam_bank
     auth.login(organizer_a)
     page = client.get("/manage/exams/new").get_data(as_text=True)
-    assert '<option selected value="after_exam">' in page and "保密题库" in page
+    assert '<option selected value="after_close">' in page and "保密题库" in page
     assert "review-batches-warning" not in page
-    saved = client.post("/manage/exams/new", data=exam_form(module, branch_a, review_policy="after_exam",
+    saved = client.post("/manage/exams/new", data=exam_form(module, branch_a, review_policy="after_close",
                                                             secret_bank="y", rule_qtype=["", "", ""]))
     assert saved.status_code == 302
     db.session.rollback()
     exam = db.session.scalar(select(Exam))
-    assert (exam.review_policy, exam.secret_bank) == ("after_exam", True)
+    assert (exam.review_policy, exam.secret_bank) == ("after_close", True)
     make_sitting(exam, units=[branch_a], title="第一批")
     make_sitting(exam, units=[branch_a], title="第二批", opens_at=FIXED_NOW + timedelta(days=2),
                  closes_at=FIXED_NOW + timedelta(days=3))

@@ -43,7 +43,7 @@ class ExamInput:
     shuffle_questions: bool = True
     shuffle_options: bool = True
     multiple_policy: str = "all_or_nothing"
-    review_policy: str = "after_exam"
+    review_policy: str = "after_close"
     secret_bank: bool = False
     status: str = "draft"
     rules: list[RuleInput] = field(default_factory=list)

@@ -54,7 +54,7 @@ class ExamForm(FlaskForm):
     shuffle_questions = BooleanField("每人题目顺序随机", default=True)
     shuffle_options = BooleanField("每人选项顺序随机", default=True)
     multiple_policy = SelectField("多选题计分", choices=_choices(MULTIPLE_LABELS))
-    review_policy = SelectField("公布答案与解析", choices=_choices(REVIEW_LABELS), default="after_exam")
+    review_policy = SelectField("公布答案与解析", choices=_choices(REVIEW_LABELS), default="after_close")
     secret_bank = BooleanField("保密题库")
     status = SelectField("状态", choices=_choices(STATUS_LABELS), default="draft")
 
@@ -130,7 +130,7 @@ def _edit(exam):
                 definitions.update_exam(db.session, exam, managed_units(), data, current_user)
             db.session.commit()
             flash("考试已保存", "success")
-            if len(exam.sittings) > 1 and exam.review_policy in ("immediate", "after_close"):
+            if len(exam.sittings) > 1 and exam.review_policy == "immediate":
                 flash("本考试有多个场次，先考的党员交卷后就能看到答案，可能传给后考的党员。", "warning")
             return redirect(url_for(".exam_detail", exam_id=exam.id))
         except (ServiceError, ValueError) as exc:
