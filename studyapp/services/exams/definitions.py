@@ -14,7 +14,7 @@ from ...domain.grading import MULTIPLE_POLICIES
 from ...models import Question, QuestionVersion, TYPE_LABELS, User
 from ...models.exams import COUNTING_RULES, EXAM_STATUSES, REVIEW_POLICIES, Exam, ExamFixedQuestion, ExamRule
 from ..errors import Invalid, NotFound
-from .. import scope
+from .. import key_access, scope
 
 
 @dataclass
@@ -239,7 +239,8 @@ class PreviewItem:
 def preview(session: Session, exam: Exam, seed: int, actor: User) -> tuple[list[PreviewItem], list[paper_rules.Shortage]]:
     """A drawn paper with its keys, for the organizer, plus the rules the bank cannot fill; only over a
     bank within the actor's scope (an exam made on another branch's bank before that was checked shows nothing)."""
-    scope.usable_module(session, actor, exam.module_id)
+    if not key_access.may_manage_key(session, actor, exam.module):
+        raise NotFound("题库所属专题不存在")
     drawn = draw_paper(session, exam, random.Random(seed))
     questions = {q.id: q for q in session.scalars(
         select(Question).where(Question.id.in_([i.question_id for i in drawn.items] or [-1]))
