@@ -140,6 +140,7 @@ def test_a_branch_organizer_cannot_change_or_retire_the_shared_bank(client, auth
             "explanation": "", "difficulty": "2", "chapter": "1", "article": "", "tags": ""}
     assert client.post(f"/manage/questions/{question.id}/edit", data=form).status_code == 403
     assert client.post(f"/manage/questions/{question.id}/status", data={"status": "retired"}).status_code == 403
+    assert client.get(f"/manage/questions/import?module={module.id}").status_code == 403
     db.session.rollback()
     question = db.session.get(Question, question.id)
     assert question.status == "active" and question.current.answer == "B" and question.current.version_no == 1

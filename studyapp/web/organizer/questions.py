@@ -153,9 +153,14 @@ def question_status(question_id: int):
 
 @bp.route("/questions/import", methods=["GET", "POST"])
 def question_import():
-    module, modules = _module(request.values.get("module", type=int))
+    module_id = request.values.get("module", type=int)
+    if module_id is None:  # the first bank this organizer may change, not merely read
+        module_id = next((m.id for m in _modules() if bank.can_edit_bank(db.session, current_user, m)), None)
+    module, modules = _module(module_id)
     if module is None:
         abort(404)
+    if not bank.can_edit_bank(db.session, current_user, module):
+        abort(403, "这个题库由其所属组织维护，您只能查看")
     form = ImportForm()
     problems = []
     if form.validate_on_submit():
