@@ -202,7 +202,7 @@ class Attempt(db.Model):
         Index("ix_attempts_sitting_status", "sitting_id", "status"),
         Index("ix_attempts_status_deadline", "status", "deadline"),
         Index("ix_attempts_user", "user_id", "started_at"),
-        # Submitted attempts whose misses wait for the review policy (services.exam_misses.release).
+        # Submitted attempts whose misses wait for the review policy (services.exams.misses.release).
         Index("ix_attempts_book_pending", "sitting_id",
               sqlite_where=text("status = 'submitted' AND book_recorded_at IS NULL"),
               postgresql_where=text("status = 'submitted' AND book_recorded_at IS NULL")),
@@ -229,7 +229,7 @@ class Attempt(db.Model):
     #: Seconds from start to submission (capped at the deadline).
     time_used_seconds: Mapped[int | None]
     #: When the attempt's misses entered the wrong-answer book: only once the review policy shows the
-    #: member this attempt's answers (services.exam_misses); None until then.
+    #: member this attempt's answers (services.exams.misses); None until then.
     book_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     sitting: Mapped[Sitting] = relationship()
