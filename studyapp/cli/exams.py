@@ -1,4 +1,5 @@
-"""finalize-overdue: finalize attempts whose deadline has passed (safe to run from cron every minute)."""
+"""finalize-overdue: finalize attempts whose deadline has passed, and put into the wrong-answer book the
+misses of attempts whose review has opened since (safe to run from cron every minute)."""
 from __future__ import annotations
 
 import click
@@ -8,6 +9,7 @@ from ..database import intending_to_write
 from ..extensions import db
 from ..models.types import utcnow
 from ..services.exams import finalize_overdue
+from ..services.exams.misses import release
 
 
 @click.command("finalize-overdue")
@@ -22,7 +24,11 @@ def finalize_overdue_command(limit):
     with intending_to_write():
         count = finalize_overdue(db.session, now, limit=limit, commit=db.session.commit)
         db.session.commit()
+        released = release(db.session, now, limit=limit, commit=db.session.commit)
+        db.session.commit()
     click.echo(f"已按截止时间交卷 {count} 份答卷")
+    if released:
+        click.echo(f"已公布答案的 {released} 份答卷，错题已记入错题本")
 
 
 commands = [finalize_overdue_command]

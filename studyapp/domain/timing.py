@@ -38,12 +38,29 @@ def time_used(started_at: datetime, ended_at: datetime, deadline_at: datetime) -
     return max(0, int((min(ended_at, deadline_at) - started_at).total_seconds()))
 
 
-def review_visible(policy: str, submitted: bool, now: datetime, sitting_closes_at: datetime) -> bool:
-    """Keys and explanations are shown only to a submitted attempt, and only as the policy allows."""
+def review_visible(policy: str, submitted: bool, now: datetime, sitting_closes_at: datetime,
+                   exam_closes_at: datetime | None = None) -> bool:
+    """Keys and explanations are shown only to a submitted attempt, and only as the policy allows.
+
+    exam_closes_at is the latest close of every sitting of the exam (make-ups included); "after_close"
+    waits for it (not only for the member's own sitting), so no batch of a 分批考 can pass the keys on.
+    """
     if not submitted:
         return False
     if policy == "immediate":
         return True
     if policy == "after_close":
-        return now >= sitting_closes_at
+        return now >= max(sitting_closes_at, exam_closes_at or sitting_closes_at)
     return False
+
+
+def paper_released(policy: str, submitted: bool, now: datetime, sitting_closes_at: datetime,
+                   exam_closes_at: datetime | None = None) -> bool:
+    """Whether the questions of a member's paper may be practised (with their keys) again.
+
+    As the review, except that under "never" the questions return once the whole exam is over: the
+    attempt's own answers stay unpublished, but an open bank's questions are not kept from study forever.
+    """
+    if policy == "never":
+        return submitted and now >= max(sitting_closes_at, exam_closes_at or sitting_closes_at)
+    return review_visible(policy, submitted, now, sitting_closes_at, exam_closes_at)

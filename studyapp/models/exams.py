@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -16,9 +16,10 @@ from .types import UTCDateTime, utcnow
 
 EXAM_MODES = ("blueprint", "fixed")
 COUNTING_RULES = ("highest", "last")
-REVIEW_POLICIES = ("immediate", "after_close", "never")
+#: "after_close": once every sitting of the exam (make-ups included) has closed, so no batch tells the next.
+REVIEW_POLICIES = ("after_close", "immediate", "never")
 EXAM_STATUSES = ("draft", "published", "archived")
-REVIEW_LABELS = {"immediate": "交卷后立即", "after_close": "场次结束后", "never": "不公布"}
+REVIEW_LABELS = {"after_close": "全部场次（含补考）结束后", "immediate": "交卷后立即", "never": "不公布"}
 COUNTING_LABELS = {"highest": "取最高分", "last": "取最后一次"}
 STATUS_LABELS = {"draft": "草稿", "published": "已发布", "archived": "已归档"}
 
@@ -60,8 +61,12 @@ class Exam(db.Model):
     shuffle_options: Mapped[bool] = mapped_column(default=True)
     #: domain.grading policy for multiple choice: "all_or_nothing" or "partial".
     multiple_policy: Mapped[str] = mapped_column(String(20), default="all_or_nothing")
-    #: When keys and explanations are shown: "immediate", "after_close" or "never".
-    review_policy: Mapped[str] = mapped_column(String(20), default="immediate")
+    #: When keys and explanations are shown: "after_close" (once every sitting of the exam, make-ups
+    #: included, has closed: the default), "immediate" (on submitting) or "never".
+    review_policy: Mapped[str] = mapped_column(String(20), default="after_close")
+    #: 保密题库: the bank's questions are kept from practice, daily practice, review and contests of
+    #: everyone in the exam's audience until every sitting has closed (services.key_access).
+    secret_bank: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: Only published exams' sittings are offered to members.
     status: Mapped[str] = mapped_column(String(20), default="draft")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -231,6 +236,10 @@ class Attempt(db.Model):
         Index("ix_attempts_sitting_status", "sitting_id", "status"),
         Index("ix_attempts_status_deadline", "status", "deadline"),
         Index("ix_attempts_user", "user_id", "started_at"),
+        # Submitted attempts whose misses wait for the review policy (services.exams.misses.release).
+        Index("ix_attempts_book_pending", "sitting_id",
+              sqlite_where=text("status = 'submitted' AND book_recorded_at IS NULL"),
+              postgresql_where=text("status = 'submitted' AND book_recorded_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -253,6 +262,9 @@ class Attempt(db.Model):
     passed: Mapped[bool | None]
     #: Seconds from start to submission (capped at the deadline).
     time_used_seconds: Mapped[int | None]
+    #: When the attempt's misses entered the wrong-answer book: only once the review policy shows the
+    #: member this attempt's answers (services.exams.misses); None until then.
+    book_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     sitting: Mapped[Sitting] = relationship()
     user = relationship("User")

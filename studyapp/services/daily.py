@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from ..domain import daily_rules as rules
 from ..models import Chapter, Module, Question, QuestionVersion, StudyProgress, User
 from ..models.daily import DailySet
-from . import practice, wrong_book
+from . import key_access, practice, wrong_book
 from .errors import Conflict, NotFound
 from .study import visible_condition
 
@@ -26,12 +26,14 @@ STREAK_LOOKBACK_DAYS = 400
 
 
 def _visible(session: Session, user: User, now: datetime) -> list[tuple[int, int, int]]:
-    """(question id, module id, chapter number) of active questions the member may practise now."""
+    """(question id, module id, chapter number) of active questions the member may practise now (and see
+    the key of: services.key_access)."""
     stmt = (select(Question.id, Module.id, QuestionVersion.chapter_number)
             .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
             .join(Module, Module.id == Question.module_id)
             .join(Chapter, and_(Chapter.module_id == Module.id, Chapter.number == QuestionVersion.chapter_number))
-            .where(Question.status == "active", visible_condition(session, user, now)))
+            .where(Question.status == "active", visible_condition(session, user, now),
+                   key_access.withheld(session, user, now).allowed()))
     return [tuple(row) for row in session.execute(stmt)]
 
 

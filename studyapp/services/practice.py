@@ -1,7 +1,8 @@
 """Practice (练习): sets of questions by chapter, article, at random or from the wrong-answer book.
 
 Nothing here is timed or counted in exam records. Only ACTIVE questions whose chapter the member may
-read now (services.study's one visibility rule) are ever shown. Each answer is graded at once, kept as
+read now (services.study's one visibility rule) and whose key the member may see now
+(services.key_access: not on an open exam paper, not in a 保密题库) are ever shown. Each answer is graded at once, kept as
 a PracticeAnswer (pinning the version shown) and passed to the wrong-answer book. The set itself is
 plain data (question ids) that the web layer carries, signed, between requests.
 """
@@ -19,7 +20,8 @@ from ..domain import grading
 from ..domain.content_files import chapter_label
 from ..models import Article, Chapter, Module, Question, QuestionVersion, User
 from ..models.practice import PracticeAnswer
-from . import wrong_book
+from . import key_access, wrong_book
+from .exams.misses import release as release_misses
 from .errors import Invalid, NotFound
 from .study import visible_condition
 
@@ -67,14 +69,18 @@ class ModuleChoice:
         return sum(chapter.count for chapter in self.chapters)
 
 
-def _items(session: Session, user: User, now: datetime, *conditions) -> list[Item]:
-    """Active questions, current wording, in a chapter the member may read now."""
+def _items(session: Session, user: User, now: datetime, *conditions, hide: key_access.Withheld | None = None
+           ) -> list[Item]:
+    """Active questions, current wording, in a chapter the member may read now, keys not withheld
+    (`hide`: key_access.withheld for this member now, when the caller already has it)."""
+    hide = key_access.withheld(session, user, now) if hide is None else hide
     stmt = (
         select(Question, QuestionVersion, Module)
         .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
         .join(Module, Module.id == Question.module_id)
         .join(Chapter, and_(Chapter.module_id == Module.id, Chapter.number == QuestionVersion.chapter_number))
-        .where(Question.status == "active", visible_condition(session, user, now), *conditions)
+        .where(Question.status == "active", visible_condition(session, user, now),
+               hide.allowed(), *conditions)
     )
     items = [Item(q, v, m) for q, v, m in session.execute(stmt)]
     items.sort(key=lambda it: (it.module.order, it.module.id, it.version.chapter_number,
@@ -132,7 +138,8 @@ def random_set(session: Session, user: User, count: int, now: datetime, rng: ran
 def book_set(session: Session, user: User, now: datetime, chapter: int | None = None,
              module_id: int | None = None) -> PracticeSet:
     """The member's unresolved wrong answers (optionally one chapter), most recent miss first."""
-    entries = wrong_book.list_entries(session, user.id, module_id=module_id, chapter_number=chapter)
+    entries = wrong_book.list_entries(session, user.id, hide=key_access.withheld(session, user, now),
+                                      module_id=module_id, chapter_number=chapter)
     eligible = {item.question.id for item in _items(session, user, now, Question.id.in_(
         [e.entry.question_id for e in entries]))} if entries else set()
     ids = [e.entry.question_id for e in entries if e.entry.question_id in eligible]
@@ -150,9 +157,10 @@ def _ids_set(title: str, ids: list[int]) -> PracticeSet:
     return PracticeSet(title, ids[:MAX_SET])
 
 
-def get_item(session: Session, user: User, question_id: int, now: datetime) -> Item:
-    """The question as practice shows it now; retired or no longer visible questions are NotFound."""
-    items = _items(session, user, now, Question.id == question_id)
+def get_item(session: Session, user: User, question_id: int, now: datetime,
+             hide: key_access.Withheld | None = None) -> Item:
+    """The question as practice shows it now; retired, no longer visible or withheld questions are NotFound."""
+    items = _items(session, user, now, Question.id == question_id, hide=hide)
     if not items:
         raise NotFound("题目不存在或已停用")
     return items[0]
@@ -190,13 +198,16 @@ def answer(session: Session, user: User, question_id: int, raw_response, now: da
     session.flush()
     wrong_book.record_results(session, user.id, [(item.question.id, version.id, outcome.correct, response)], now,
                               source="practice")
+    # A write path of this member: exam misses whose review has opened since join the book now.
+    release_misses(session, now, user_id=user.id)
     return Feedback(row, version, item.module)
 
 
-def feedback(session: Session, user: User, answer_id: int) -> Feedback:
-    """A practice answer given earlier by this member, with the wording it answered."""
+def feedback(session: Session, user: User, answer_id: int, now: datetime) -> Feedback:
+    """A practice answer given earlier by this member, with the wording it answered; none while its key
+    is withheld (the question has since come onto an exam paper of theirs)."""
     row = session.get(PracticeAnswer, answer_id)
-    if row is None or row.user_id != user.id:
+    if row is None or row.user_id != user.id or not key_access.may_see_key(session, user, row.question_id, now):
         raise NotFound("练习记录不存在")
     version = session.get(QuestionVersion, row.question_version_id)
     return Feedback(row, version, session.get(Module, session.get(Question, row.question_id).module_id))

@@ -8,7 +8,7 @@ from sqlalchemy import Select, Text, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import Article, Chapter, Module, Question, QuestionVersion, User
-from .scope import managed_unit_ids
+from .scope import usable_modules
 
 TYPES = ("single", "multiple", "true_false", "fill_blank")
 
@@ -35,10 +35,9 @@ class BankFilter:
 
 
 def editable_modules(session: Session, actor: User) -> list[Module]:
-    """Modules whose banks the actor may see and change (see services.questions.can_edit_bank)."""
-    units = managed_unit_ids(session, actor)
-    query = select(Module).where(or_(Module.owner_unit_id.is_(None), Module.owner_unit_id.in_(units or {-1})))
-    return list(session.scalars(query.order_by(Module.order, Module.id)))
+    """Modules whose banks the actor may see (services.scope.usable_modules); which of them they may
+    change is services.questions.can_edit_bank."""
+    return usable_modules(session, actor)
 
 
 def question_query(f: BankFilter) -> Select:

@@ -1,8 +1,8 @@
 """Use cases on a module's question bank: import, edit, retire and restore, export.
 
-Who may change a bank: administrators, and organizers; installation-wide modules (loaded from
-content/, owner_unit_id None) are shared by every organizer, a browser-made module only by organizers
-who manage its owning unit. Questions of a content/ bank may be edited here too, but the file stays
+Who may change a bank: only its owner (services.scope.may_edit_bank): the organizers who manage the
+module's unit and the administrator; an installation-wide module (loaded from content/, owner_unit_id
+None), whose questions every branch's exams draw from, only the administrator. Others read it. Questions of a content/ bank may be edited here too, but the file stays
 the source: the next load-content puts the file's text back (as a new version if the edit was seen).
 """
 from __future__ import annotations
@@ -18,13 +18,11 @@ from ..domain.questions import Located, QuestionDraft, content_checksum, read_ba
 from ..models import Module, Question, QuestionVersion, User
 from .errors import Forbidden, Invalid
 from .question_versions import check_references, create_question, draft_of, save_draft
-from .scope import managed_unit_ids
+from .scope import may_edit_bank
 
 
 def can_edit_bank(session: Session, actor: User, module: Module) -> bool:
-    if actor.role not in ("admin", "organizer"):
-        return False
-    return module.owner_unit_id is None or module.owner_unit_id in managed_unit_ids(session, actor)
+    return may_edit_bank(session, actor, module)
 
 
 def ensure_can_edit(session: Session, actor: User, module: Module) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from ..models import Question
 from ..models.daily import ReviewCard
 from ..models.practice import WrongAnswer
+from .errors import NotFound
 
 #: No fuzzing: the same history gives the same schedule (tests and reproducible support answers).
 SCHEDULER = Scheduler(enable_fuzzing=False)
@@ -101,6 +102,15 @@ def due_question_ids(session: Session, user_id: int, now: datetime, limit: int =
     """Questions to review now, most overdue first."""
     stmt = _due(user_id, now).order_by(ReviewCard.due_at, ReviewCard.id).limit(limit)
     return [card.question_id for card in session.scalars(stmt)]
+
+
+def due_card(session: Session, user_id: int, question_id: int, now: datetime) -> ReviewCard:
+    """The member's card for the question if it is due now: only such a card may be answered in review
+    (anything else would make review an oracle for the key of any question, an open exam's included)."""
+    card = session.scalar(_due(user_id, now).where(ReviewCard.question_id == question_id))
+    if card is None:
+        raise NotFound("这道题现在不在您的复习队列中")
+    return card
 
 
 def card_for(session: Session, user_id: int, question_id: int) -> ReviewCard | None:

@@ -1,7 +1,9 @@
 """The wrong-answer book (错题本): record misses from practice and exams, list them, resolve them.
 
 Rule: every miss (practice or exam, an unanswered exam question included) adds the question to the
-member's book, or reopens it, and resets its streak. A correct PRACTICE answer to a question in the
+member's book, or reopens it, and resets its streak. An exam's misses come here only once the exam's
+review policy shows the member that attempt's answers (services.exams.misses); the book never lists a
+question whose key is withheld from the member now (services.key_access). A correct PRACTICE answer to a question in the
 book adds one to its streak; RESOLVE_AFTER correct practice answers in a row mark it resolved
 (掌握). Correct exam answers leave the book alone: the book is re-practised, not re-examined.
 
@@ -22,6 +24,7 @@ from sqlalchemy.orm import Session
 from ..models import Question, QuestionVersion
 from ..models.practice import WRONG_SOURCES, WrongAnswer
 from .errors import Invalid, NotFound
+from .key_access import Withheld
 
 #: Correct practice answers in a row that resolve a book entry.
 RESOLVE_AFTER = 2
@@ -113,14 +116,15 @@ class BookEntry:
     module_id: int
 
 
-def list_entries(session: Session, user_id: int, *, include_resolved: bool = False,
+def list_entries(session: Session, user_id: int, *, hide: Withheld, include_resolved: bool = False,
                  module_id: int | None = None, chapter_number: int | None = None) -> list[BookEntry]:
-    """The member's book, most recent miss first."""
+    """The member's book, most recent miss first, without the questions whose keys `hide` withholds
+    (key_access.withheld for this member now: entries show the key and the explanation)."""
     query = (
         select(WrongAnswer, QuestionVersion, Question.module_id)
         .join(QuestionVersion, QuestionVersion.id == WrongAnswer.last_version_id)
         .join(Question, Question.id == WrongAnswer.question_id)
-        .where(WrongAnswer.user_id == user_id)
+        .where(WrongAnswer.user_id == user_id, hide.allowed())
         .order_by(WrongAnswer.last_wrong_at.desc(), WrongAnswer.id.desc())
     )
     if not include_resolved:

@@ -112,12 +112,15 @@ def answer(round_id: int):
     db.session.commit()
     if not result.accepted:
         message, category = "超时作答，本题不计分。", "warning"
+    elif not result.revealed:
+        message, category = "已作答。", "info"
     elif result.correct:
         message, category = "回答正确！", "success"
     else:
         message, category = "回答错误。", "info"
     if _wants_json():
-        return jsonify(accepted=result.accepted, correct=result.correct, finished=result.finished,
+        return jsonify(accepted=result.accepted, correct=result.correct if result.revealed else None,
+                       finished=result.finished,
                        message=message, next=url_for(".play", round_id=round_id))
     flash(message, category)
     return redirect(url_for(".play", round_id=round_id))

@@ -1,12 +1,12 @@
 """Daily practice (每日一练) and spaced review (错题复习) pages: one question per screen, plain form posts."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..domain import daily_rules
 from ..extensions import db
-from ..services import daily, practice, review
+from ..services import daily, key_access, practice, review
 from ..services.errors import Conflict, Invalid, NotFound
 from .answer_forms import feedback_view, prompt_of, read_response
 from .clock import now
@@ -26,9 +26,9 @@ def _tz() -> str:
     return current_app.config["TIMEZONE"]
 
 
-def _question(question_id: int):
+def _question(question_id: int, hide=None):
     try:
-        return practice.get_item(db.session, current_user, question_id, now())
+        return practice.get_item(db.session, current_user, question_id, now(), hide)
     except NotFound:
         return None
 
@@ -58,7 +58,10 @@ def today():
 def answer():
     position = request.form.get("position", type=int)
     moment = now()
-    row = daily.today_set(db.session, current_user, moment, _tz())
+    try:
+        row = daily.today_set(db.session, current_user, moment, _tz())
+    except NotFound:  # nothing to draw today (e.g. every question is on an open exam paper)
+        return redirect(url_for(".today"))
     if position is None or not 0 <= position < len(row.question_ids):
         return redirect(url_for(".today"))
     item = _question(row.question_ids[position])
@@ -78,8 +81,9 @@ def answer():
 @bp.route("/review")
 def review_next():
     moment = now()
+    hide = key_access.withheld(db.session, current_user, moment)  # once for the whole queue
     for question_id in review.due_question_ids(db.session, current_user.id, moment, limit=20):
-        item = _question(question_id)
+        item = _question(question_id, hide)
         if item is not None:
             due_today = review.due_count(db.session, current_user.id,
                                          daily_rules.day_end(daily_rules.local_day(moment, _tz()), _tz()))
@@ -92,7 +96,13 @@ def review_next():
 @bp.route("/review/<int:question_id>", methods=["POST"])
 def review_answer(question_id: int):
     moment = now()
-    item = _question(question_id)
+    if question_id > 2**31 - 1:  # larger than any id column holds
+        abort(404)
+    try:
+        review.due_card(db.session, current_user.id, question_id, moment)  # before anything about the question
+    except NotFound:
+        abort(404)
+    item = _question(question_id)  # None too while its key is withheld (services.key_access)
     if item is None:
         return redirect(url_for(".review_next"))
     try:

@@ -1,11 +1,15 @@
 """Practice pages: choose a set, answer one question per page, see the key and explanation at once.
 
 Works without JavaScript: each answer is a plain form POST. The set travels with the member as a
-signed token (question ids, position, running tally) in the URL or form, never in server memory,
-so any worker can serve any step and a reload repeats nothing.
+sealed token (question ids, position, running tally) in the URL or form, never in server memory,
+so any worker can serve any step and a reload repeats nothing. The token is encrypted, not only
+signed: readable question ids would let a member match a practice set against an exam paper.
 """
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 import random
 import secrets
 
@@ -38,16 +42,39 @@ def _serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="practice-set")
 
 
+def _keystream(nonce: bytes, length: int) -> bytes:
+    # SHAKE-256 keyed with a key derived from the app secret and a fresh nonce: a stream cipher from
+    # the standard library (the signature from itsdangerous authenticates the ciphertext).
+    secret = hashlib.sha256(b"practice-set-seal:" + str(current_app.config["SECRET_KEY"]).encode()).digest()
+    return hashlib.shake_256(secret + nonce).digest(length)
+
+
+def seal(data: dict) -> str:
+    plain = json.dumps(data, separators=(",", ":")).encode()
+    nonce = secrets.token_bytes(16)
+    sealed = nonce + bytes(a ^ b for a, b in zip(plain, _keystream(nonce, len(plain))))
+    return _serializer().dumps(base64.urlsafe_b64encode(sealed).decode())
+
+
+def unseal(token: str) -> object:
+    """The data in a token made by seal(); BadSignature for anything else."""
+    sealed = base64.urlsafe_b64decode(_serializer().loads(token).encode())
+    nonce, body = sealed[:16], sealed[16:]
+    try:
+        return json.loads(bytes(a ^ b for a, b in zip(body, _keystream(nonce, len(body)))))
+    except ValueError:
+        raise BadSignature("damaged") from None
+
+
 def dump_set(title: str, ids: list[int], index: int = 0, correct: int = 0, answered: int = 0) -> str:
-    return _serializer().dumps({"u": current_user.id, "t": title, "q": ids, "i": index, "ok": correct,
-                                "n": answered})
+    return seal({"u": current_user.id, "t": title, "q": ids, "i": index, "ok": correct, "n": answered})
 
 
 def load_set(token: str | None) -> dict:
     """The set in the token; a forged, damaged or someone else's token is a 404."""
     try:
-        data = _serializer().loads(token or "")
-    except BadSignature:
+        data = unseal(token or "")
+    except (BadSignature, ValueError, TypeError, AttributeError):
         abort(404)
     if not isinstance(data, dict) or data.get("u") != current_user.id:
         abort(404)
@@ -135,7 +162,7 @@ def run():
 def feedback():
     data = load_set(request.args.get("s"))
     try:
-        result = practice.feedback(db.session, current_user, request.args.get("a", type=int) or 0)
+        result = practice.feedback(db.session, current_user, request.args.get("a", type=int) or 0, now())
     except NotFound:
         abort(404)
     return render_template("practice/feedback.html", fb=feedback_view(db.session, result), data=data,

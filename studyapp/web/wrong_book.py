@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from ..domain.answer_text import describe_key, describe_response
 from ..extensions import db
-from ..services import wrong_book
+from ..services import key_access, wrong_book
 from ..services.errors import NotFound
 from .clock import now
 from .links import article_url
@@ -30,7 +30,8 @@ def index():
     show_all = request.args.get("all") == "1"
     chapter = request.args.get("chapter", type=int)
     module_id = request.args.get("module_id", type=int)
-    entries = wrong_book.list_entries(db.session, current_user.id, include_resolved=show_all,
+    hide = key_access.withheld(db.session, current_user, now())
+    entries = wrong_book.list_entries(db.session, current_user.id, hide=hide, include_resolved=show_all,
                                       module_id=module_id, chapter_number=chapter)
     slugs = _slugs({e.module_id for e in entries})
     rows = [

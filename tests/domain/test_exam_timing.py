@@ -44,3 +44,15 @@ def test_review_policy():
     assert not timing.review_visible("after_close", True, T0, close)
     assert timing.review_visible("after_close", True, close, close)
     assert not timing.review_visible("never", True, close + timedelta(days=9), close)
+
+
+def test_review_after_every_sitting_and_when_a_paper_is_released():
+    sitting_close, exam_close = T0 + timedelta(days=1), T0 + timedelta(days=3)  # a later batch or a make-up
+    assert not timing.review_visible("after_close", True, sitting_close, sitting_close, exam_close)
+    assert timing.review_visible("after_close", True, exam_close, sitting_close, exam_close)
+    assert not timing.review_visible("after_close", False, exam_close, sitting_close, exam_close)
+    # 不公布: the attempt's review never opens, but the paper's questions return to practice after the exam.
+    assert not timing.review_visible("never", True, exam_close, sitting_close, exam_close)
+    assert not timing.paper_released("never", True, sitting_close, sitting_close, exam_close)
+    assert timing.paper_released("never", True, exam_close, sitting_close, exam_close)
+    assert not timing.paper_released("immediate", False, exam_close, sitting_close, exam_close)

@@ -135,16 +135,17 @@ def test_member_journey(new_context, live_server, shot):
     confirm.get_by_role("button", name="确认交卷").click()
     page.wait_for_url(re.compile(r"/result$"))
     expect(page.locator(".result-score")).to_contain_text("分")
-    expect(page.locator(".review-item.is-wrong").first).to_be_visible()
+    expect(page.locator("main")).to_contain_text("全部场次（含补考）结束后公布")  # no key while others still sit
     check_phone_page(page, shot, "member-17-exam-result")
 
-    # The wrong-answer book holds the misses and leads back to the article.
+    # The wrong-answer book holds the practice miss (the exam's wait until its answers are published) and
+    # leads back to the text.
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="错题本", exact=True).click()
     expect(page.locator(".book-entry").first).to_be_visible()
     check_phone_page(page, shot, "member-18-wrong-book")
-    link = page.locator(".book-entry a", has_text="查看原文").filter(has_text="条").first
+    link = page.locator(".book-entry a", has_text="查看原文").first
     link.click()
-    expect(page).to_have_url(re.compile(r"/study/[\w-]+/\d+#art-\d+$"))
-    anchor = page.url.rsplit("#", 1)[1]
-    expect(page.locator(f"#{anchor}")).to_be_in_viewport()
+    expect(page).to_have_url(re.compile(r"/study/[\w-]+/\d+(#art-\d+)?$"))
+    if "#" in page.url:
+        expect(page.locator(f"#{page.url.rsplit('#', 1)[1]}")).to_be_in_viewport()
     check_phone_page(page, shot, "member-19-article")

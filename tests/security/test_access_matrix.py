@@ -9,10 +9,10 @@ import re
 
 import pytest
 from flask import url_for
-from itsdangerous import URLSafeSerializer
 from sqlalchemy import text
 
 from studyapp.extensions import db as _db
+from studyapp.web.practice import seal
 from tests.conftest import FIXED_NOW, PASSWORD, AuthActions
 from tests.security import access_table as table
 from tests.security.world import build_world
@@ -74,9 +74,9 @@ def build_url(app, world, rule, branch: str | None) -> str:
 
 
 def practice_token(app, user, question_ids) -> str:
-    """A practice set as the practice pages sign it, for `user`."""
-    serializer = URLSafeSerializer(app.config["SECRET_KEY"], salt="practice-set")
-    return serializer.dumps({"u": user.id, "t": "练习", "q": question_ids, "i": 0, "ok": 0, "n": 0})
+    """A practice set as the practice pages seal it, for `user`."""
+    with app.test_request_context():
+        return seal({"u": user.id, "t": "练习", "q": question_ids, "i": 0, "ok": 0, "n": 0})
 
 
 def _clients(app, world):

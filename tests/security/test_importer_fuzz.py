@@ -111,11 +111,11 @@ def test_roster_parser_raises_only_validation_failed(data, suffix):
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.one_of(TEXTY, SHEETS.map(_xlsx)), suffix=st.sampled_from(["txt", "gift", "aiken", "xlsx"]))
-def test_bank_import_is_all_or_nothing(db, bank_module, organizer_a, data, suffix):
+def test_bank_import_is_all_or_nothing(db, bank_module, admin, data, suffix):
     before = db.session.scalar(select(func.count()).select_from(Question))
     good = "1. [单选] 党支部党员人数一般不超过多少人？\nA. 30人\nB. 50人\n答案：B\n章：1\n条：1\n\n".encode()
     try:
-        import_bank(db.session, organizer_a, bank_module, good + data if suffix != "xlsx" else data,
+        import_bank(db.session, admin, bank_module, good + data if suffix != "xlsx" else data,
                     f"bank.{suffix}", FIXED_NOW, default_chapter=1, default_article=1)
     except ValidationFailed:
         db.session.rollback()

@@ -110,6 +110,6 @@ def test_feedback_is_only_for_the_member_who_answered(db, member_a, member_b, ba
     _module, q = bank
     result = practice.answer(db.session, member_a, q["single"].id, "A", FIXED_NOW)
     db.session.commit()
-    assert practice.feedback(db.session, member_a, result.answer.id).version.id == q["single"].current_version_id
+    assert practice.feedback(db.session, member_a, result.answer.id, FIXED_NOW).version.id == q["single"].current_version_id
     with pytest.raises(NotFound):
-        practice.feedback(db.session, member_b, result.answer.id)
+        practice.feedback(db.session, member_b, result.answer.id, FIXED_NOW)

@@ -9,6 +9,9 @@ from tests.conftest import FIXED_NOW
 from studyapp.models import WrongAnswer
 from studyapp.services import wrong_book
 from studyapp.services.errors import Invalid, NotFound
+from studyapp.services.key_access import Withheld
+
+NOTHING = Withheld()
 
 
 @pytest.fixture
@@ -41,7 +44,7 @@ def test_repeated_misses_count_and_the_newest_comes_first(db, member_a, bank):
     wrong_book.record_results(db.session, member_a.id, [(q1.id, q1.current_version_id, False, "D")],
                               later + timedelta(minutes=1), "exam")
     db.session.commit()
-    entries = wrong_book.list_entries(db.session, member_a.id)
+    entries = wrong_book.list_entries(db.session, member_a.id, hide=NOTHING)
     assert [e.entry.question_id for e in entries] == [q1.id, q2.id]
     assert entries[0].entry.wrong_count == 2 and entries[0].entry.last_response == "D"
     assert entries[0].entry.first_wrong_at == FIXED_NOW
@@ -61,8 +64,8 @@ def test_two_correct_practice_answers_in_a_row_resolve_and_a_miss_reopens(db, me
     wrong_book.record_results(db.session, member_a.id, hit, resolved_at, "practice")
     entry = _entry(db, member_a, q1)
     assert entry.resolved_at == resolved_at and entry.correct_streak == wrong_book.RESOLVE_AFTER
-    assert wrong_book.list_entries(db.session, member_a.id) == []
-    assert len(wrong_book.list_entries(db.session, member_a.id, include_resolved=True)) == 1
+    assert wrong_book.list_entries(db.session, member_a.id, hide=NOTHING) == []
+    assert len(wrong_book.list_entries(db.session, member_a.id, hide=NOTHING, include_resolved=True)) == 1
     wrong_book.record_results(db.session, member_a.id, [(q1.id, q1.current_version_id, False)], FIXED_NOW, "exam")
     entry = _entry(db, member_a, q1)
     assert entry.resolved_at is None and entry.wrong_count == 3 and entry.correct_streak == 0
@@ -81,8 +84,8 @@ def test_books_are_per_member_and_filter_by_chapter(db, member_a, member_b, bank
     results = [(q.id, q.current_version_id, False) for q in (q1, q2, q3)]
     wrong_book.record_results(db.session, member_a.id, results, FIXED_NOW, "practice")
     db.session.commit()
-    assert wrong_book.list_entries(db.session, member_b.id) == []
-    chapter2 = wrong_book.list_entries(db.session, member_a.id, module_id=module.id, chapter_number=2)
+    assert wrong_book.list_entries(db.session, member_b.id, hide=NOTHING) == []
+    chapter2 = wrong_book.list_entries(db.session, member_a.id, hide=NOTHING, module_id=module.id, chapter_number=2)
     assert [e.entry.question_id for e in chapter2] == [q3.id]
     assert wrong_book.open_question_ids(db.session, member_a.id) == {q1.id, q2.id, q3.id}
     assert wrong_book.count_open(db.session, member_a.id) == 3

@@ -112,7 +112,7 @@ def test_review_withheld_until_sitting_closes(client, auth, db, member_a, setup,
     attempt_id = start(client, sitting)
     client.post(f"/exams/attempts/{attempt_id}/submit")
     html = client.get(f"/exams/attempts/{attempt_id}/result").get_data(as_text=True)
-    assert KEY_MARK not in html and FILL_KEY not in html and "答案与解析将在本场考试结束后" in html
+    assert KEY_MARK not in html and FILL_KEY not in html and "答案与解析将在本考试全部场次（含补考）结束后公布" in html
     clock.now = sitting.closes_at
     html = client.get(f"/exams/attempts/{attempt_id}/result").get_data(as_text=True)
     assert KEY_MARK in html and FILL_KEY in html

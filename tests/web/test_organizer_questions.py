@@ -58,8 +58,8 @@ def test_detail_links_to_the_article(client, auth, organizer_a, loaded, db):
     assert "第1版" in page and "50人" in page
 
 
-def test_preview_renders_without_saving_and_save_edits_in_place(client, auth, organizer_a, loaded, db):
-    auth.login(organizer_a)
+def test_preview_renders_without_saving_and_save_edits_in_place(client, auth, admin, loaded, db):
+    auth.login(admin)
     q = _q(db, "q-3")
     form = {"qtype": "true_false", "stem": "支部委员会会议须有**半数以上**委员到会。", "answer": "对",
             "explanation": "第十二条。", "difficulty": "2", "chapter": "4", "article": "12", "tags": ""}
@@ -72,8 +72,8 @@ def test_preview_renders_without_saving_and_save_edits_in_place(client, auth, or
     assert len(q.versions) == 1 and q.current.answer is True and "半数以上" in q.current.stem_html
 
 
-def test_edit_after_use_creates_a_version_and_the_old_one_is_kept(client, auth, organizer_a, loaded, db, mark_used):
-    auth.login(organizer_a)
+def test_edit_after_use_creates_a_version_and_the_old_one_is_kept(client, auth, admin, loaded, db, mark_used):
+    auth.login(admin)
     q = _q(db, "q-3")
     old_id = q.current_version_id
     mark_used(q.current)
@@ -87,8 +87,8 @@ def test_edit_after_use_creates_a_version_and_the_old_one_is_kept(client, auth, 
     assert "第2版" in page and "第1版" in page
 
 
-def test_edit_problems_are_listed_and_nothing_saved(client, auth, organizer_a, loaded, db):
-    auth.login(organizer_a)
+def test_edit_problems_are_listed_and_nothing_saved(client, auth, admin, loaded, db):
+    auth.login(admin)
     q = _q(db, "q-1")
     form = {"qtype": "single", "stem": "题干", "option_A": "甲", "option_B": "乙", "answer": "D",
             "explanation": "", "difficulty": "2", "chapter": "2", "article": "9", "action": "save"}
@@ -98,8 +98,8 @@ def test_edit_problems_are_listed_and_nothing_saved(client, auth, organizer_a, l
     assert _q(db, "q-1").current.stem_md.startswith("一个党支部")
 
 
-def test_retire_and_restore(client, auth, organizer_a, loaded, db):
-    auth.login(organizer_a)
+def test_retire_and_restore(client, auth, admin, loaded, db):
+    auth.login(admin)
     q = _q(db, "q-2")
     client.post(f"/manage/questions/{q.id}/status", data={"status": "retired"})
     assert _q(db, "q-2").status == "retired"
@@ -113,9 +113,9 @@ def _upload(client, module_id, data, name, **fields):
                        data={"file": (io.BytesIO(data), name), **fields}, content_type="multipart/form-data")
 
 
-def test_import_with_errors_lists_every_problem_and_imports_nothing(client, auth, organizer_a, loaded, db,
+def test_import_with_errors_lists_every_problem_and_imports_nothing(client, auth, admin, loaded, db,
                                                                    bank_module):
-    auth.login(organizer_a)
+    auth.login(admin)
     drafts = [
         QuestionDraft(None, "true_false", "党员大会每季度召开一次。", answer=True, chapter_number=4, article_number=11),
         QuestionDraft(None, "single", "一个党支部的党员人数一般不超过多少人？", [("A", "30人"), ("B", "50人"), ("C", "100人")],
@@ -129,8 +129,8 @@ def test_import_with_errors_lists_every_problem_and_imports_nothing(client, auth
     assert db.session.scalar(select(Question).where(Question.source == "import")) is None
 
 
-def test_import_adds_questions_and_export_round_trips(client, auth, organizer_a, loaded, db, bank_module):
-    auth.login(organizer_a)
+def test_import_adds_questions_and_export_round_trips(client, auth, admin, loaded, db, bank_module):
+    auth.login(admin)
     aiken = "支部委员会会议须有多少委员到会？\nA. 半数以上\nB. 三分之二以上\nANSWER: A\n".encode()
     response = _upload(client, bank_module.id, aiken, "a.aiken", chapter="4", article="12")
     assert response.status_code == 302

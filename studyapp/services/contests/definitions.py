@@ -8,9 +8,10 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from ...domain.content_files import chapter_label
-from ...models import Chapter, Module, Question, QuestionVersion, User
+from ...models import Chapter, Question, QuestionVersion, User
 from ...models.contests import Contest, ContestAudience
 from ..errors import Invalid, NotFound
+from .. import scope
 from ..scope import ancestors, subtree, unit_tree
 
 
@@ -31,7 +32,7 @@ class ContestInput:
     fast_answer_threshold_ms: int = 1500
 
 
-def _check(session: Session, managed: set[int], data: ContestInput) -> list[str]:
+def _check(session: Session, actor: User, managed: set[int], data: ContestInput) -> list[str]:
     problems = []
     if not data.title.strip():
         problems.append("请填写竞赛名称")
@@ -53,16 +54,21 @@ def _check(session: Session, managed: set[int], data: ContestInput) -> list[str]
     for name, low, high, label in limits:
         if not low <= getattr(data, name) <= high:
             problems.append(f"{label}应在{low}到{high}之间")
-    if session.get(Module, data.module_id) is None:
-        problems.append("题库所属专题不存在")
-    elif not problems and bank_size(session, data.module_id, data.chapters) < data.questions_per_round:
-        problems.append(f"所选范围只有{bank_size(session, data.module_id, data.chapters)}道题，少于每轮题数")
+    # The bank is checked against the actor's scope before anything about it (its chapters, its size) is told.
+    try:
+        module = scope.usable_module(session, actor, data.module_id)
+        scope.usable_chapters(session, actor, module, data.chapters)
+    except (NotFound, Invalid) as exc:
+        problems.append(str(exc))
+    else:
+        if not problems and bank_size(session, data.module_id, data.chapters) < data.questions_per_round:
+            problems.append(f"所选范围只有{bank_size(session, data.module_id, data.chapters)}道题，少于每轮题数")
     return problems
 
 
 def create_contest(session: Session, actor: User, managed: set[int], data: ContestInput, now: datetime) -> Contest:
     """A new contest; every problem with the input is reported at once."""
-    problems = _check(session, managed, data)
+    problems = _check(session, actor, managed, data)
     if problems:
         raise Invalid("；".join(problems))
     contest = Contest(
@@ -93,10 +99,7 @@ def bank_size(session: Session, module_id: int, chapters: list[int]) -> int:
 
 
 def managed_contest(session: Session, contest_id: int, managed: set[int]) -> Contest:
-    contest = session.get(Contest, contest_id)
-    if contest is None or contest.owner_unit_id not in managed:
-        raise NotFound("竞赛不存在")
-    return contest
+    return scope.managed_contest(session, managed, contest_id)
 
 
 def contests_for(session: Session, managed: set[int]) -> list[Contest]:

@@ -19,6 +19,7 @@ from ...domain import contest_rules as rules
 from ...domain import grading
 from ...models import QuestionVersion, User
 from ...models.contests import Contest, ContestRound, RoundQuestion
+from .. import key_access
 from ..errors import Conflict, Invalid, NotFound
 from .definitions import candidates_query, visible_contest
 from .scoring import finish_round
@@ -39,7 +40,9 @@ def start_round(session: Session, user: User, contest_id: int, now: datetime,
         ContestRound.contest_id == contest.id, ContestRound.user_id == user.id)) or 0
     if played >= contest.max_rounds_per_member:
         raise Conflict(f"每人最多参加{contest.max_rounds_per_member}轮，您的轮次已用完")
-    pool = sorted(session.scalars(candidates_query(contest.module_id, contest.chapters)))
+    # Never a question whose key the member may not see now (on their open exam paper, in a 保密题库).
+    pool = sorted(session.scalars(candidates_query(contest.module_id, contest.chapters)
+                                  .where(key_access.withheld(session, user, now).allowed())))
     if not pool:
         raise Conflict("题库暂无题目，请联系组织者")
     drawn = rng.sample(pool, min(contest.questions_per_round, len(pool)))
@@ -134,6 +137,8 @@ class AnswerResult:
     accepted: bool  # False: arrived after the deadline and allowance, scores nothing
     correct: bool
     finished: bool
+    #: May the member be told whether this answer was right (services.key_access)? The round still scores it.
+    revealed: bool = True
 
 
 def answer(session: Session, user: User, round_id: int, position: int, raw_response, now: datetime) -> AnswerResult:
@@ -166,4 +171,4 @@ def answer(session: Session, user: User, round_id: int, position: int, raw_respo
     finished = all(_done(contest, q, now) for q in round_.questions)
     if finished:
         finish_round(session, contest, round_, now)
-    return AnswerResult(in_time, correct, finished)
+    return AnswerResult(in_time, correct, finished, key_access.may_see_key(session, user, version.question_id, now))

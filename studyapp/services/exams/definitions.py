@@ -14,7 +14,8 @@ from ...domain.grading import MULTIPLE_POLICIES
 from ...models import Module, Question, QuestionVersion, TYPE_LABELS, User
 from ...models.questions import DIFFICULTY_LABELS
 from ...models.exams import COUNTING_RULES, EXAM_STATUSES, REVIEW_POLICIES, Exam, ExamFixedQuestion, ExamRule
-from ..errors import Invalid
+from ..errors import Invalid, NotFound
+from .. import key_access, scope
 from ..scope import organization_root
 
 
@@ -44,7 +45,8 @@ class ExamInput:
     shuffle_questions: bool = True
     shuffle_options: bool = True
     multiple_policy: str = "all_or_nothing"
-    review_policy: str = "immediate"
+    review_policy: str = "after_close"
+    secret_bank: bool = False
     status: str = "draft"
     rules: list[RuleInput] = field(default_factory=list)
     fixed: list[tuple[str, float]] = field(default_factory=list)
@@ -62,6 +64,9 @@ def default_module_id(session: Session, managed: set[int], choices: list[int]) -
     published = set(session.scalars(select(Module.id).where(Module.id.in_(choices), Module.status == "published")))
     best = max(choices, key=lambda m: (m in published and counts.get(m, 0) > 0, counts.get(m, 0), -choices.index(m)))
     return best
+def managed_exam(session: Session, exam_id: int, managed: set[int]) -> Exam:
+    """The exam if its owner unit is managed by the caller; another branch's exam does not exist."""
+    return scope.managed_exam(session, managed, exam_id)
 
 
 def bank_choices(session: Session, module_ids: list[int], limit: int = 2000) -> dict[int, list[tuple[str, str]]]:
@@ -90,15 +95,15 @@ def shortages(session: Session, exam: Exam) -> list[paper_rules.Shortage]:
 
 def create_exam(session: Session, actor: User, managed: set[int], data: ExamInput, now: datetime) -> Exam:
     exam = Exam(created_by_id=actor.id, created_at=now)
-    _apply(session, exam, managed, data)
+    _apply(session, exam, actor, managed, data)
     session.add(exam)
     session.flush()
     return exam
 
 
-def update_exam(session: Session, exam: Exam, managed: set[int], data: ExamInput) -> Exam:
+def update_exam(session: Session, exam: Exam, managed: set[int], data: ExamInput, actor: User) -> Exam:
     """Change an exam; papers already drawn keep their questions (attempts pin their versions)."""
-    _apply(session, exam, managed, data)
+    _apply(session, exam, actor, managed, data)
     session.flush()
     return exam
 
@@ -113,16 +118,15 @@ def publish_exam(session: Session, exam: Exam) -> Exam:
     return exam
 
 
-def _apply(session: Session, exam: Exam, managed: set[int], data: ExamInput) -> None:
+def _apply(session: Session, exam: Exam, actor: User, managed: set[int], data: ExamInput) -> None:
     problems = _check(data)
     if data.owner_unit_id not in managed:
         problems.append("只能为自己管理的组织创建考试")
-    module = session.get(Module, data.module_id)
-    if module is None or (
-        module.owner_unit_id is not None
-        and organization_root(session, module.owner_unit_id) != organization_root(session, data.owner_unit_id)
-    ):
-        problems.append("题库所属专题不存在")
+    try:
+        module = scope.usable_module(session, actor, data.module_id)
+    except NotFound as exc:
+        module = None
+        problems.append(str(exc))
     fixed_rows = []
     if data.mode == "fixed" and module is not None:
         keys = [key for key, _ in data.fixed]
@@ -139,7 +143,7 @@ def _apply(session: Session, exam: Exam, managed: set[int], data: ExamInput) -> 
         raise Invalid("；".join(problems))
     for name in ("title", "description", "mode", "time_limit_minutes", "pass_percent", "attempts_allowed",
                  "counting", "shuffle_questions", "shuffle_options", "multiple_policy", "review_policy",
-                 "status", "module_id", "owner_unit_id"):
+                 "secret_bank", "status", "module_id", "owner_unit_id"):
         setattr(exam, name, getattr(data, name))
     exam.title = data.title.strip()
     if exam.id is not None:
@@ -279,8 +283,11 @@ class PreviewItem:
     option_order: tuple[str, ...]
 
 
-def preview(session: Session, exam: Exam, seed: int) -> tuple[list[PreviewItem], list[paper_rules.Shortage]]:
-    """A drawn paper with its keys, for the organizer, plus the rules the bank cannot fill."""
+def preview(session: Session, exam: Exam, seed: int, actor: User) -> tuple[list[PreviewItem], list[paper_rules.Shortage]]:
+    """A drawn paper with its keys, for the organizer, plus the rules the bank cannot fill; only over a
+    bank within the actor's scope (an exam made on another branch's bank before that was checked shows nothing)."""
+    if not key_access.may_manage_key(session, actor, exam.module):
+        raise NotFound("题库所属专题不存在")
     drawn = draw_paper(session, exam, random.Random(seed))
     questions = {q.id: q for q in session.scalars(
         select(Question).where(Question.id.in_([i.question_id for i in drawn.items] or [-1]))

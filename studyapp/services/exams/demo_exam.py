@@ -47,9 +47,9 @@ def seed_exam(session: Session, org_name: str, now: datetime) -> str:
         admin = session.scalar(select(User).where(User.username == "admin"))
         exam = Exam(
             owner_unit_id=org.id, module_id=module.id, title=EXAM_TITLE, mode="blueprint",
-            description="按章抽题，约50题，30分钟，60分及格；可作答2次，取最高分。",
+            description="按章抽题，约50题，30分钟，60分及格；可作答2次，取最高分；答案与解析在全部场次结束后公布。",
             time_limit_minutes=30, pass_percent=60, attempts_allowed=2, counting="highest",
-            shuffle_questions=True, shuffle_options=True, review_policy="immediate", status="published",
+            shuffle_questions=True, shuffle_options=True, review_policy="after_close", status="published",
             created_by_id=admin.id if admin else None, created_at=now,
             rules=[ExamRule(position=n, chapter_number=ch, count=count, points=POINTS_EACH)
                    for n, (ch, count) in enumerate(sorted(chapter_shares(available, QUESTIONS).items()), start=1)],

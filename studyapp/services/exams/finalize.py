@@ -3,6 +3,7 @@
 Every path goes through close_attempt(): lock the attempt row (PostgreSQL FOR UPDATE; on SQLite the
 writing transaction already holds the database write lock from BEGIN IMMEDIATE), re-check its status,
 grade the answers saved up to the deadline, then a conditional UPDATE ... WHERE status='in_progress'.
+Misses go into the wrong-answer book here only if the review policy shows them now (services.exams.misses).
 Only the caller whose UPDATE changed the row writes outcomes; grading and the status change commit
 together or not at all.
 """
@@ -19,6 +20,7 @@ from ...domain import grading, scoring, timing
 from ...models import QuestionVersion
 from ...models.exams import Answer, Attempt, AttemptQuestion
 from .. import wrong_book
+from .misses import visible_at_close
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +41,10 @@ def close_attempt(session: Session, attempt: Attempt, now: datetime, finalized_b
     """Grade and mark submitted; True if this call made the transition, False if it was already done."""
     if attempt.status != "in_progress":
         return False
-    exam = attempt.sitting.exam
+    sitting = attempt.sitting
+    exam = sitting.exam
     ended = min(now, attempt.deadline)
+    to_book = visible_at_close(session, exam, sitting, now)
     # Plain rows, not ORM objects, from statements built once: grading is on the hot path of a sitting.
     saved_stmt, items_stmt, close_stmt, outcome_stmt = _grading_statements()
     saved = dict(session.execute(saved_stmt, {"attempt_id": attempt.id, "deadline": attempt.deadline}).all())
@@ -55,6 +59,7 @@ def close_attempt(session: Session, attempt: Attempt, now: datetime, finalized_b
         "attempt_id": attempt.id, "submitted_at": ended, "finalized_by": finalized_by,
         "score": score, "passed": scoring.passed(score, attempt.max_score, exam.pass_percent),
         "time_used_seconds": timing.time_used(attempt.started_at, ended, attempt.deadline),
+        "book_recorded_at": now if to_book else None,
     }).rowcount
     session.expire(attempt)
     if changed != 1:
@@ -67,11 +72,13 @@ def close_attempt(session: Session, attempt: Attempt, now: datetime, finalized_b
     for obj in list(session.identity_map.values()):  # Core bypassed the identity map: re-read on next use
         if isinstance(obj, AttemptQuestion):
             session.expire(obj)
-    wrong_book.record_results(
-        session, attempt.user_id,
-        [(item.question_id, item.question_version_id, o.correct, saved.get(item.question_id)) for item, o in outcomes],
-        now, source="exam",
-    )
+    if to_book:  # else services.exams.misses.release records them once the review opens
+        wrong_book.record_results(
+            session, attempt.user_id,
+            [(item.question_id, item.question_version_id, o.correct, saved.get(item.question_id))
+             for item, o in outcomes],
+            now, source="exam",
+        )
     session.flush()
     return True
 
@@ -90,7 +97,8 @@ def _grading_statements():
     close = (update(table).where(table.c.id == bindparam("attempt_id"), table.c.status == "in_progress")
              .values(status="submitted", submitted_at=bindparam("submitted_at"),
                      finalized_by=bindparam("finalized_by"), score=bindparam("score"), passed=bindparam("passed"),
-                     time_used_seconds=bindparam("time_used_seconds")))
+                     time_used_seconds=bindparam("time_used_seconds"),
+                     book_recorded_at=bindparam("book_recorded_at")))
     items_table = AttemptQuestion.__table__
     outcome = (update(items_table).where(items_table.c.id == bindparam("item_id"))
                .values(awarded=bindparam("item_awarded"), correct=bindparam("item_correct")))

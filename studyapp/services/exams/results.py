@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 from ...domain import scoring, timing
 from ...domain.paper import display_letters
 from ...models import User
+from .. import key_access
 from ...models.exams import Answer, Attempt, AttemptQuestion, Exam, Sitting
 
 
@@ -39,6 +40,8 @@ class ResultView:
     review_visible: bool
     counts: bool  # this attempt is the one that counts for the member's record
     items: list[ReviewItem] = field(default_factory=list)
+    #: The policy would show the review, but another attempt in progress has the same questions.
+    review_blocked: bool = False
 
 
 def attempt_result(session: Session, user: User, attempt: Attempt, now: datetime) -> ResultView:
@@ -49,9 +52,11 @@ def attempt_result(session: Session, user: User, attempt: Attempt, now: datetime
     status = attempt.status
     if not submitted and timing.is_overdue(now, attempt.deadline):
         status = "overdue"
-    visible = timing.review_visible(exam.review_policy, submitted, now, sitting.closes_at)
+    visible = key_access.review_visible(session, user, attempt, now)
     view = ResultView(attempt, exam, sitting, status, visible, submitted and _counting_id(session, attempt) == attempt.id)
     if not visible:
+        closes = key_access.exam_closes_at(session, {exam.id}).get(exam.id)
+        view.review_blocked = timing.review_visible(exam.review_policy, submitted, now, sitting.closes_at, closes)
         return view
     saved = dict(session.execute(
         select(Answer.question_id, Answer.response).where(Answer.attempt_id == attempt.id)

@@ -17,13 +17,13 @@ from wtforms.validators import DataRequired, Length, NumberRange
 from ...domain import contest_rules
 from ...domain import standings as standing_rules
 from ...extensions import db
-from ...models import Module
 from ...models.contests import ContestRound
 from ...services import contests
 from ...services.contests.definitions import chapter_titles
 from ...services.errors import Invalid, NotFound
 from ...services.exams.definitions import default_module_id
 from ...services.publishing import audience_choices
+from ...services.scope import usable_modules
 from ..clock import now
 from ..contests import branch_board
 from ..downloads import table_response
@@ -42,7 +42,8 @@ EXPORT_HEADERS = ["名次", "姓名", "党员编号", "支部", "答对题数", 
 class ContestForm(FlaskForm):
     title = StringField("竞赛名称", validators=[DataRequired("请填写竞赛名称"), Length(max=200)])
     owner_unit_id = SelectField("主办组织", coerce=int)
-    module_id = SelectField("题库（学习专题）", coerce=int)
+    # The service checks the bank against the actor's scope (services.scope.usable_module), in Chinese.
+    module_id = SelectField("题库（学习专题）", coerce=int, validate_choice=False)
     chapters = StringField("限定章（章号，用逗号分隔；留空为全部）")
     questions_per_round = IntegerField("每轮题数", default=10, validators=[NumberRange(1, 100, "应在1到100之间")])
     seconds_per_question = IntegerField("每题限时（秒）", default=20, validators=[NumberRange(5, 600, "应在5到600之间")])
@@ -75,7 +76,7 @@ def contest_new():
     units = audience_choices(db.session, managed_units())
     form.owner_unit_id.choices = [(u.id, u.name) for u in units]
     form.units.choices = [(u.id, u.name) for u in units]
-    form.module_id.choices = [(m.id, m.title) for m in db.session.scalars(select(Module).order_by(Module.order, Module.id))]
+    form.module_id.choices = [(m.id, m.title) for m in usable_modules(db.session, current_user)]
     if not form.is_submitted():
         if len(units) == 1:
             form.units.data = [units[0].id]

@@ -15,12 +15,13 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange
 
 from ...extensions import db
-from ...models import Module, Question, TYPE_LABELS
+from ...models import Question, TYPE_LABELS
 from ...models.exams import COUNTING_LABELS, REVIEW_LABELS, STATUS_LABELS
 from ...models.questions import DIFFICULTY_LABELS
 from ...services.errors import NotFound, ServiceError
 from ...services.exams import definitions, sittings, visibility
 from ...services.publishing import audience_choices
+from ...services.scope import usable_modules
 from ..clock import now
 from ..guards import managed_units
 from ..nav import add_card, add_nav
@@ -40,7 +41,8 @@ class ExamForm(FlaskForm):
     title = StringField("考试名称", validators=[DataRequired("请填写考试名称"), Length(max=200)])
     description = TextAreaField("说明（可留空）", validators=[Length(max=2000)], render_kw={"rows": 2})
     owner_unit_id = SelectField("所属组织", coerce=int)
-    module_id = SelectField("题库（学习专题）", coerce=int)
+    # The service checks the bank against the actor's scope (services.scope.usable_module), in Chinese.
+    module_id = SelectField("题库（学习专题）", coerce=int, validate_choice=False)
     mode = RadioField("组卷方式", choices=[SelectChoice("blueprint", "按规则随机抽题"), SelectChoice("fixed", "固定题目")],
                       default="blueprint")
     time_limit_minutes = IntegerField("考试时长（分钟）", default=30, validators=[NumberRange(1, 1440, "应在1到1440之间")])
@@ -50,7 +52,8 @@ class ExamForm(FlaskForm):
     shuffle_questions = BooleanField("每人题目顺序随机", default=True)
     shuffle_options = BooleanField("每人选项顺序随机", default=True)
     multiple_policy = SelectField("多选题计分", choices=_choices(MULTIPLE_LABELS))
-    review_policy = SelectField("公布答案与解析", choices=_choices(REVIEW_LABELS))
+    review_policy = SelectField("公布答案与解析", choices=_choices(REVIEW_LABELS), default="after_close")
+    secret_bank = BooleanField("保密题库")
     # A new exam is meant to be sat: 已发布 unless the organizer says otherwise. Publishing is refused
     # (with the shortage named) while the bank cannot fill the paper, so this default cannot mislead.
     status = SelectField("状态", choices=_choices(STATUS_LABELS), default="published")
@@ -91,8 +94,7 @@ def edit_exam(exam_id):
 def _edit(exam):
     form = ExamForm(obj=exam) if exam is not None and request.method == "GET" else ExamForm()
     form.owner_unit_id.choices = _unit_choices()
-    form.module_id.choices = [SelectChoice(m.id, m.title)
-                              for m in db.session.scalars(select(Module).order_by(Module.order, Module.id))]
+    form.module_id.choices = [SelectChoice(m.id, m.title) for m in usable_modules(db.session, current_user)]
     if exam is None and request.method == "GET":
         form.module_id.data = definitions.default_module_id(
             db.session, managed_units(), [c.value for c in form.module_id.choices])
@@ -109,10 +111,12 @@ def _edit(exam):
             if exam is None:
                 exam = definitions.create_exam(db.session, current_user, managed_units(), data, now())
             else:
-                definitions.update_exam(db.session, exam, managed_units(), data)
+                definitions.update_exam(db.session, exam, managed_units(), data, current_user)
             db.session.commit()
             flash("考试已发布。下一步：新建场次，党员在场次开放时间内作答" if exam.status == "published"
                   else f"考试已保存（{STATUS_LABELS[exam.status]}）", "success")
+            if len(exam.sittings) > 1 and exam.review_policy == "immediate":
+                flash("本考试有多个场次，先考的党员交卷后就能看到答案，可能传给后考的党员。", "warning")
             return redirect(url_for(".exam_detail", exam_id=exam.id))
         except (ServiceError, ValueError) as exc:
             db.session.rollback()
@@ -121,7 +125,8 @@ def _edit(exam):
     return render_template("organizer/exams/form.html", form=form, exam=exam, rows=rows, problem=problem,
                            type_labels=TYPE_LABELS, difficulty_labels=DIFFICULTY_LABELS,
                            fixed_rows=fixed or [{"key": "", "points": ""}],
-                           banks=definitions.bank_choices(db.session, [c.value for c in form.module_id.choices]))
+                           banks=definitions.bank_choices(db.session, [c.value for c in form.module_id.choices]),
+                           batches=len(exam.sittings) if exam is not None else 0)
 
 
 def _stored_fixed(exam) -> list[dict]:
@@ -179,7 +184,8 @@ def _exam_input(form: ExamForm, rules: list[dict], fixed_rows: list[dict]) -> de
         owner_unit_id=form.owner_unit_id.data, mode=form.mode.data, time_limit_minutes=form.time_limit_minutes.data,
         pass_percent=form.pass_percent.data, attempts_allowed=form.attempts_allowed.data, counting=form.counting.data,
         shuffle_questions=form.shuffle_questions.data, shuffle_options=form.shuffle_options.data,
-        multiple_policy=form.multiple_policy.data, review_policy=form.review_policy.data, status=form.status.data,
+        multiple_policy=form.multiple_policy.data, review_policy=form.review_policy.data,
+        secret_bank=form.secret_bank.data, status=form.status.data,
         rules=rule_inputs, fixed=fixed,
     )
 
@@ -215,7 +221,10 @@ def publish_exam(exam_id):
 def exam_preview(exam_id):
     exam = visible_exam_or_404(exam_id)
     seed = request.args.get("seed", type=int) or secrets.randbits(31)
-    items, shortages = definitions.preview(db.session, exam, seed)
+    try:
+        items, shortages = definitions.preview(db.session, exam, seed, current_user)
+    except NotFound:
+        abort(404)
     return render_template("organizer/exams/preview.html", exam=exam, items=items, shortages=shortages, seed=seed,
                            type_labels=TYPE_LABELS)
 

@@ -14,8 +14,9 @@ from ...models import TYPE_LABELS, Module, Question, QuestionVersion
 from ...models.questions import DIFFICULTY_LABELS
 from ...services import question_queries as queries
 from ...services import questions as bank
-from ...services.errors import ServiceError
+from ...services.errors import NotFound, ServiceError
 from ...services.question_versions import draft_of
+from ...services.scope import usable_question
 from ..clock import now
 from ..links import article_url
 from ..nav import add_card, add_nav
@@ -52,7 +53,10 @@ def _module(module_id: int | None) -> tuple[Module | None, list[Module]]:
 
 
 def _question(question_id: int) -> tuple[Question, Module]:
-    question = db.get_or_404(Question, question_id)
+    try:
+        question = usable_question(db.session, current_user, question_id)
+    except NotFound:
+        abort(404)
     module, _ = _module(question.module_id)
     return question, module
 
@@ -98,6 +102,8 @@ def _link(module: Module, version: QuestionVersion | None) -> str | None:
 @bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
 def question_edit(question_id: int):
     question, module = _question(question_id)
+    if not bank.can_edit_bank(db.session, current_user, module):
+        abort(403, "这个题库由其所属组织维护，您只能查看")
     form = QuestionForm()
     if request.method == "GET":
         form_from_draft(form, draft_of(question, question.current))
@@ -149,9 +155,14 @@ def question_status(question_id: int):
 
 @bp.route("/questions/import", methods=["GET", "POST"])
 def question_import():
-    module, modules = _module(request.values.get("module", type=int))
+    module_id = request.values.get("module", type=int)
+    if module_id is None:  # the first bank this organizer may change, not merely read
+        module_id = next((m.id for m in _modules() if bank.can_edit_bank(db.session, current_user, m)), None)
+    module, modules = _module(module_id)
     if module is None:
         abort(404)
+    if not bank.can_edit_bank(db.session, current_user, module):
+        abort(403, "这个题库由其所属组织维护，您只能查看")
     form = ImportForm()
     problems = []
     if form.validate_on_submit():
