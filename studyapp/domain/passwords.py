@@ -37,6 +37,11 @@ def hash_one_time_code(code: str) -> str:
     return "otp$" + hashlib.sha256(code.encode()).hexdigest()
 
 
+def is_one_time_code(stored: str) -> bool:
+    """True for the hash of a one-time code (cheap to check, unlike a chosen password's)."""
+    return stored.startswith("otp$")
+
+
 def verify(stored: str, candidate: str) -> bool:
     """True when candidate matches the stored hash of any supported scheme."""
     if stored.startswith("otp$"):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..domain import passwords
@@ -14,14 +14,19 @@ from .errors import Invalid
 def verify_credentials(session: Session, username: str, password: str) -> int | None:
     """The id of the active user with these credentials, or None. Reads only.
 
-    Verifying costs one deliberately slow password hash; callers run this before they open a writing
-    transaction, so on SQLite a login storm does not hold the database's one write lock while hashing.
+    Login ids are compared regardless of case. Verifying costs one deliberately slow password hash;
+    callers run this before they open a writing transaction, so on SQLite a login storm does not hold
+    the database's one write lock while hashing. A failure costs one argon2 verification whatever the
+    login id names (nobody, a deactivated account, one still on its quick-to-check one-time code), so
+    its timing does not tell which accounts exist or have not chosen a password yet.
     """
-    user = session.scalar(select(User).where(User.username == username.strip()))
+    user = session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
     if user is None or not user.active:
-        passwords.verify(_DUMMY_HASH, password)  # same cost whether or not the name exists
+        passwords.verify(_DUMMY_HASH, password)
         return None
     if not passwords.verify(user.password_hash, password):
+        if passwords.is_one_time_code(user.password_hash):
+            passwords.verify(_DUMMY_HASH, password)
         return None
     return user.id
 
