@@ -18,6 +18,7 @@ from ...services.question_versions import draft_of
 from ..clock import now
 from ..links import article_url
 from ..nav import add_card, add_nav
+from ..requests import page_number
 from . import bp
 from .question_forms import ImportForm, QuestionForm, draft_from_form, form_from_draft, option_fields
 
@@ -56,8 +57,7 @@ def _question(question_id: int) -> tuple[Question, Module]:
 
 
 def _int(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return request.args.get(name, type=int)  # out of range: 400 (web.requests)
 
 
 def _filter(module: Module) -> queries.BankFilter:
@@ -74,7 +74,8 @@ def question_list():
     if module is None:
         return _render("list.html", module=None, modules=[])
     f = _filter(module)
-    page = db.paginate(queries.question_query(f), per_page=PER_PAGE, max_per_page=PER_PAGE, error_out=False)
+    page = db.paginate(queries.question_query(f), page=page_number(), per_page=PER_PAGE, max_per_page=PER_PAGE,
+                       error_out=False)
     return _render("list.html", module=module, modules=modules, f=f, page=page,
                            chapters=module.chapters, types=queries.TYPES)
 
@@ -147,7 +148,7 @@ def question_status(question_id: int):
 
 @bp.route("/questions/import", methods=["GET", "POST"])
 def question_import():
-    module, modules = _module(request.values.get("module", type=int))
+    module, modules = _module(_int("module") or request.form.get("module", type=int))
     if module is None:
         abort(404)
     form = ImportForm()
