@@ -43,6 +43,31 @@ ALLOWED_ATTRIBUTES = {
     **{tag: {"id"} for tag in HEADINGS},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+#: The only classes content keeps: those the Markdown extensions emit (footnotes, table of contents).
+#: Anything else could pull in the site's own styles (Bootstrap's `position-fixed w-100 h-100
+#: stretched-link` draws a full-screen fake page), so it is dropped.
+ALLOWED_CLASSES = {"footnote", "footnote-ref", "footnote-backref", "toc"}
+#: Ids the renderer makes: article anchors (art-11, art-11-要点), footnotes (fn:1, fnref:1). Chinese
+#: slugs cannot name an element of the site's pages either (their ids are ASCII); any other id gets
+#: this prefix, in fragment links too, so that content never takes over an id of the page around it.
+OWN_ID = re.compile(r"art-\d+(-.*)?|fn(ref)?:[\w.:-]+|.*[^\x00-\x7f].*", re.DOTALL)
+ID_PREFIX = "md-"
+
+
+def _content_id(value: str) -> str:
+    return value if OWN_ID.fullmatch(value) or value.startswith(ID_PREFIX) else ID_PREFIX + value
+
+
+def _attribute_filter(_tag: str, attribute: str, value: str) -> str | None:
+    """Keep only documented classes; keep ids out of the page's own name space."""
+    if attribute == "class":
+        kept = [name for name in value.split() if name in ALLOWED_CLASSES]
+        return " ".join(kept) or None
+    if attribute == "id":
+        return _content_id(value)
+    if attribute == "href" and value.startswith("#") and len(value) > 1:
+        return "#" + _content_id(value[1:])
+    return value
 
 
 def article_number(heading: str) -> int | None:
@@ -61,6 +86,7 @@ def sanitize(html: str) -> str:
         tags=ALLOWED_TAGS,
         clean_content_tags={"script", "style"},
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_attribute_filter,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
     )
