@@ -49,15 +49,23 @@ def record_login(session: Session, user_id: int, password: str, now: datetime) -
 _DUMMY_HASH = passwords.hash_password("not-a-real-password")
 
 
-def change_password(session: Session, user: User, current: str, new: str, confirm: str) -> None:
-    """Replace the password after checking the current one; ends every other session."""
-    if not passwords.verify(user.password_hash, current):
+def change_password(session: Session, user: User, current: str | None, new: str, confirm: str) -> None:
+    """Replace the password after checking the current one; ends every other session.
+
+    `current` may be None only for the forced change after logging in with a one-time code: the
+    session was opened with that very code moments ago (a reset ends every older session), so asking
+    the member to type it again proves nothing.
+    """
+    if current is None:
+        if not user.must_change_password:
+            raise Invalid("请输入当前密码")
+    elif not passwords.verify(user.password_hash, current):
         raise Invalid("当前密码不正确")
     if new != confirm:
         raise Invalid("两次输入的新密码不一致")
-    if current == new:
+    if new == current or (current is None and passwords.verify(user.password_hash, new)):
         raise Invalid("新密码不能与当前密码相同")
-    problem = passwords.password_problem(new, user.username)
+    problem = passwords.password_problem(new, user.username, user.phone, user.name)
     if problem:
         raise Invalid(problem)
     user.password_hash = passwords.hash_password(new)

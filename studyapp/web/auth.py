@@ -24,7 +24,7 @@ class LoginForm(FlaskForm):
 
 
 class ChangePasswordForm(FlaskForm):
-    current = PasswordField("当前密码（或初始密码）", validators=[DataRequired("请输入当前密码")])
+    current = PasswordField("当前密码", validators=[DataRequired("请输入当前密码")])
     new = PasswordField("新密码（至少8位）", validators=[DataRequired("请输入新密码"), Length(max=256)])
     confirm = PasswordField("再次输入新密码", validators=[DataRequired("请再次输入新密码")])
 
@@ -77,10 +77,15 @@ def logout():
 @login_required
 def change_password():
     form = ChangePasswordForm()
+    forced = current_user.must_change_password
+    if forced:
+        # Logged in with the one-time code a moment ago: it is not asked for again.
+        del form.current
     if form.validate_on_submit():
         user = current_user._get_current_object()
+        current = None if forced else form.current.data
         try:
-            accounts.change_password(db.session, user, form.current.data, form.new.data, form.confirm.data)
+            accounts.change_password(db.session, user, current, form.new.data, form.confirm.data)
         except Invalid as exc:
             db.session.rollback()
             flash(str(exc), "danger")
@@ -89,4 +94,4 @@ def change_password():
             login_user(user)  # re-issue this device's session with the new version
             flash("密码已修改。其他设备上的登录已失效。", "success")
             return redirect(url_for("main.home"))
-    return render_template("auth/change_password.html", form=form, forced=current_user.must_change_password)
+    return render_template("auth/change_password.html", form=form, forced=forced)
