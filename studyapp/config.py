@@ -13,6 +13,10 @@ ENV_SETTINGS: dict[str, type] = {
     "DATABASE_URL": str,
     "RATELIMIT_STORAGE_URI": str,
     "LOGIN_RATE_LIMIT": str,
+    "LOGIN_ACCOUNT_FREE_ATTEMPTS": int,
+    "LOGIN_BACKOFF_SECONDS": int,
+    "LOGIN_BACKOFF_MAX_SECONDS": int,
+    "TRUSTED_PROXIES": int,
     "TIMEZONE": str,
     "SESSION_COOKIE_SECURE": bool,
     "CONTENT_DIR": str,
@@ -28,7 +32,18 @@ class Defaults:
 
     DATABASE_URL = None  # None: SQLite file in the instance folder
     RATELIMIT_STORAGE_URI = "memory://"
-    LOGIN_RATE_LIMIT = "10 per minute"
+    #: Failed logins (web and API together) per client address: generous, so that a whole organization
+    #: behind one proxy address with the odd typo is never locked out (the per-account limit below is
+    #: the defence against guessing).
+    LOGIN_RATE_LIMIT = "100 per minute"
+    #: Attempts on one login id, since its last successful login, before the backoff starts...
+    LOGIN_ACCOUNT_FREE_ATTEMPTS = 5
+    #: ...then one attempt per this many seconds, doubling with each further attempt, up to the maximum.
+    LOGIN_BACKOFF_SECONDS = 30
+    LOGIN_BACKOFF_MAX_SECONDS = 900
+    #: Reverse proxies in front of the app (0: none). With 1, the member's address is taken from the
+    #: X-Forwarded-For header nginx adds (Werkzeug's ProxyFix); never set it higher than the real number.
+    TRUSTED_PROXIES = 0
     TIMEZONE = "Asia/Shanghai"
     CONTENT_DIR = None  # None: <project>/content
     SQLITE_BUSY_TIMEOUT_MS = 15000
@@ -88,6 +103,37 @@ def load_or_create_secret(instance_path: Path) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
     return key
+
+
+def private_folder(path: Path) -> None:
+    """Create the instance folder readable by its owner only (it holds the secret and the database)."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _owner_only(path, 0o700)
+
+
+def private_sqlite_file(url: str) -> None:
+    """Create an SQLite database file 0600 before SQLite does (it would follow the umask, usually 0644);
+    SQLite gives its -wal and -shm files the database file's permissions."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url == prefix or ":memory:" in url or "mode=memory" in url:
+        return
+    path = Path(url[len(prefix):].split("?", 1)[0])
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    except OSError:
+        return  # not ours to create (read-only, another user's): SQLite will say what is wrong
+    for suffix in ("", "-wal", "-shm"):
+        _owner_only(Path(f"{path}{suffix}"), 0o600)
+
+
+def _owner_only(path: Path, mode: int) -> None:
+    """Tighten an existing file or folder of ours that an older version created readable by others."""
+    try:
+        if path.exists() and path.stat().st_uid == os.getuid() and path.stat().st_mode & 0o077:
+            os.chmod(path, mode)
+    except OSError:
+        pass
 
 
 def sqlite_url(instance_path: Path) -> str:

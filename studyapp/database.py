@@ -29,8 +29,23 @@ def intending_to_write():
         write_intent.reset(token)
 
 
+#: PostgreSQL: a statement waiting longer than this for a row lock gives up (503, the client retries)
+#: instead of holding a worker past any client's patience, e.g. behind a transaction whose client
+#: vanished in a network cut and that the server has not noticed yet.
+PG_LOCK_TIMEOUT = "10s"
+
+
 def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
     """Install per-backend connection behaviour on a freshly created engine."""
+    if engine.dialect.name == "postgresql":
+
+        @event.listens_for(engine, "connect")
+        def _on_pg_connect(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            cursor.execute(f"SET lock_timeout = '{PG_LOCK_TIMEOUT}'")
+            cursor.close()
+            dbapi_connection.commit()
+
     if engine.dialect.name != "sqlite":
         return
 
@@ -102,4 +117,25 @@ _HOLDS_WRITERS = "studyapp_holds_writers_lock"
 def is_lock_timeout(exc: BaseException) -> bool:
     """True for the errors that mean "try again shortly" rather than a bug."""
     text = str(getattr(exc, "orig", exc)).lower()
-    return "database is locked" in text or "could not obtain lock" in text or "deadlock detected" in text
+    return ("database is locked" in text or "could not obtain lock" in text or "deadlock detected" in text
+            or "lock timeout" in text)
+
+
+#: Driver messages that mean the database cannot be reached right now (restarting, network cut): the
+#: request can be retried once it is back, so it is a 503, never a 500.
+UNAVAILABLE_MARKERS = (
+    "connection refused", "could not connect", "connection failed", "server closed the connection",
+    "terminating connection", "connection timeout", "timeout expired", "the database system is starting up",
+    "the database system is shutting down", "the database system is in recovery mode", "connection is closed",
+    "connection already closed", "consuming input failed", "connection reset", "no connection to the server",
+    "broken pipe", "ssl connection has been closed", "the connection is lost", "cannot connect now",
+    "disk i/o error", "unable to open database file",
+)
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """True when the database could not be reached or the connection died: retry later, lose nothing."""
+    if getattr(exc, "connection_invalidated", False):
+        return True
+    text = str(getattr(exc, "orig", exc)).lower()
+    return any(marker in text for marker in UNAVAILABLE_MARKERS)

@@ -5,7 +5,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..database import intending_to_write
 from ..domain import passwords
@@ -29,12 +29,12 @@ def init_db_command():
 @with_appcontext
 def create_admin_command(username, name, organization, password):
     """Create an organization administrator (and the organization if it does not exist)."""
-    problem = passwords.password_problem(password, username)
+    problem = passwords.password_problem(password, username, name=name)
     if problem:
         raise click.ClickException(problem)
     org_name = organization or current_app.config["ORGANIZATION_NAME"]
     with intending_to_write():
-        if db.session.scalar(select(User).where(User.username == username)):
+        if db.session.scalar(select(User).where(func.lower(User.username) == username.strip().lower())):
             raise click.ClickException(f"登录名 {username} 已存在")
         org = get_or_create_organization(org_name)
         db.session.add(User(username=username, name=name, unit=org, role="admin",

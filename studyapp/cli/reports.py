@@ -14,6 +14,7 @@ from ..models.types import utcnow
 from ..services.errors import NotFound
 from ..services.reports import audience_for, reportable_sitting, rosters, tables
 from ..services.reports.sitting import sitting_summary
+from .files import open_private
 
 
 @click.command("report")
@@ -46,13 +47,14 @@ def report_command(sitting_id: int, fmt: str, output: Path):
         ("成绩分布", *tables.distribution_table(summary)),
     ]
     if fmt == "xlsx":
-        output.write_bytes(tabular.xlsx_book_bytes(sheets))
+        with open_private(output, binary=True) as handle:
+            handle.write(tabular.xlsx_book_bytes(sheets))
         written = [output]
     else:
         written = []
         for n, (title, headers, rows) in enumerate(sheets):
             path = output if n == 0 else output.with_name(f"{output.stem}-{title}.csv")
-            with path.open("w", encoding="utf-8", newline="") as handle:
+            with open_private(path) as handle:
                 for chunk in tabular.csv_rows(headers, rows):  # streamed: one row at a time
                     handle.write(chunk)
             written.append(path)

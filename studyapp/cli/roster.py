@@ -15,6 +15,7 @@ from ..extensions import db
 from ..models.types import utcnow
 from ..services.roster import CREDENTIALS_HEADER, import_roster
 from .accounts import get_or_create_organization
+from .files import open_private
 
 
 @click.command("import-members")
@@ -33,8 +34,8 @@ def import_members_command(file: Path, organization: str | None, credentials_pat
             out = credentials_path or file.with_name(f"{file.stem}-credentials.csv")
             if result.credentials:
                 # Written before the commit: if the file cannot be written, nobody is left without a code.
-                out.write_bytes(sheets.to_csv(CREDENTIALS_HEADER, result.credential_rows()))
-                out.chmod(0o600)
+                with open_private(out, binary=True) as handle:
+                    handle.write(sheets.to_csv(CREDENTIALS_HEADER, result.credential_rows()))
             db.session.commit()
     except ValidationFailed as failed:
         db.session.rollback()

@@ -19,6 +19,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from werkzeug.security import check_password_hash
 
+from .common_passwords import is_common
+
 _hasher = PasswordHasher(time_cost=4, memory_cost=9216, parallelism=1)
 MIN_LENGTH = 8
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed on phones
@@ -35,6 +37,11 @@ def new_one_time_code(length: int = 12) -> str:
 
 def hash_one_time_code(code: str) -> str:
     return "otp$" + hashlib.sha256(code.encode()).hexdigest()
+
+
+def is_one_time_code(stored: str) -> bool:
+    """True for the hash of a one-time code (cheap to check, unlike a chosen password's)."""
+    return stored.startswith("otp$")
 
 
 def verify(stored: str, candidate: str) -> bool:
@@ -62,14 +69,22 @@ def needs_rehash(stored: str) -> bool:
     return _hasher.check_needs_rehash(stored)
 
 
-def password_problem(password: str, username: str) -> str | None:
+def password_problem(password: str, username: str, phone: str | None = None, name: str | None = None) -> str | None:
     """Why a new password is unacceptable, in the user's language; None when it is fine."""
+    lowered = password.lower()
     if len(password) < MIN_LENGTH:
         return f"密码至少需要{MIN_LENGTH}个字符"
     if password.strip() != password:
         return "密码首尾不能是空格"
-    if username and username.lower() in password.lower():
+    if username and username.strip().lower() in lowered:
         return "密码不能包含登录名"
+    digits = "".join(ch for ch in phone or "" if ch.isdigit())[-11:]
+    if len(digits) >= 7 and digits in password:
+        return "密码不能包含手机号"
+    if name and name.strip() and lowered == name.strip().lower():
+        return "密码不能与姓名相同"
+    if is_common(password):
+        return "这个密码太常见，很容易被猜中，请换一个"
     if len(set(password)) < 4:
         return "密码过于简单，请混合使用字母、数字等字符"
     return None

@@ -48,6 +48,31 @@ ALLOWED_ATTRIBUTES = {
     **{tag: {"id"} for tag in HEADINGS},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+#: The only classes content keeps: those the Markdown extensions emit (footnotes, table of contents)
+#: and the boxes author notes become (plain styling, see VERIFY_CLASS). Anything else could pull in the site's own styles (Bootstrap's `position-fixed w-100 h-100
+#: stretched-link` draws a full-screen fake page), so it is dropped.
+ALLOWED_CLASSES = {"footnote", "footnote-ref", "footnote-backref", "toc", "verify-note", "author-note"}
+#: Ids the renderer makes: article anchors (art-11, art-11-要点), footnotes (fn:1, fnref:1). Chinese
+#: slugs cannot name an element of the site's pages either (their ids are ASCII); any other id gets
+#: this prefix, in fragment links too, so that content never takes over an id of the page around it.
+OWN_ID = re.compile(r"art-\d+(-.*)?|fn(ref)?:[\w.:-]+|.*[^\x00-\x7f].*", re.DOTALL)
+ID_PREFIX = "md-"
+
+
+def _content_id(value: str) -> str:
+    return value if OWN_ID.fullmatch(value) or value.startswith(ID_PREFIX) else ID_PREFIX + value
+
+
+def _attribute_filter(_tag: str, attribute: str, value: str) -> str | None:
+    """Keep only documented classes; keep ids out of the page's own name space."""
+    if attribute == "class":
+        kept = [name for name in value.split() if name in ALLOWED_CLASSES]
+        return " ".join(kept) or None
+    if attribute == "id":
+        return _content_id(value)
+    if attribute == "href" and value.startswith("#") and len(value) > 1:
+        return "#" + _content_id(value[1:])
+    return value
 
 #: `::: 编者注` or `::: 待核对 [line members see]` opens a block for authors; a line `:::` closes it.
 NOTE_OPEN = re.compile(r"^:::\s*(编者注|待核对)\s*(.*?)\s*$")
@@ -74,6 +99,7 @@ def sanitize(html: str) -> str:
         tags=ALLOWED_TAGS,
         clean_content_tags={"script", "style"},
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_attribute_filter,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
     )

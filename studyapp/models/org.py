@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -64,7 +64,8 @@ class User(UserMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: Login id, usually the 党员编号; unique across the installation.
+    #: Login id, usually the 党员编号; unique across the installation regardless of case (and logins
+    #: match it regardless of case), so `ADMIN` can never become a second account beside `admin`.
     username: Mapped[str] = mapped_column(String(64), unique=True)
     #: Real name shown on rosters and reports.
     name: Mapped[str] = mapped_column(String(64))
@@ -110,3 +111,6 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.username!r} {self.role}>"
+
+
+Index("uq_users_username_lower", func.lower(User.username), unique=True)

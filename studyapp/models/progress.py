@@ -29,6 +29,9 @@ class StudyProgress(db.Model):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Time the chapter page was open and visible, summed over visits (capped per report).
     seconds_spent: Mapped[int] = mapped_column(default=0)
+    #: Server time up to which reading time has been credited: a report adds at most the time since
+    #: then (or since the page was opened), so repeated or parallel reports never count a second twice.
+    time_credited_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     chapter: Mapped[Chapter] = relationship()
 

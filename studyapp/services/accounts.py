@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..domain import passwords
@@ -14,14 +14,19 @@ from .errors import Invalid
 def verify_credentials(session: Session, username: str, password: str) -> int | None:
     """The id of the active user with these credentials, or None. Reads only.
 
-    Verifying costs one deliberately slow password hash; callers run this before they open a writing
-    transaction, so on SQLite a login storm does not hold the database's one write lock while hashing.
+    Login ids are compared regardless of case. Verifying costs one deliberately slow password hash;
+    callers run this before they open a writing transaction, so on SQLite a login storm does not hold
+    the database's one write lock while hashing. A failure costs one argon2 verification whatever the
+    login id names (nobody, a deactivated account, one still on its quick-to-check one-time code), so
+    its timing does not tell which accounts exist or have not chosen a password yet.
     """
-    user = session.scalar(select(User).where(User.username == username.strip()))
+    user = session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
     if user is None or not user.active:
-        passwords.verify(_DUMMY_HASH, password)  # same cost whether or not the name exists
+        passwords.verify(_DUMMY_HASH, password)
         return None
     if not passwords.verify(user.password_hash, password):
+        if passwords.is_one_time_code(user.password_hash):
+            passwords.verify(_DUMMY_HASH, password)
         return None
     return user.id
 
@@ -44,15 +49,23 @@ def record_login(session: Session, user_id: int, password: str, now: datetime) -
 _DUMMY_HASH = passwords.hash_password("not-a-real-password")
 
 
-def change_password(session: Session, user: User, current: str, new: str, confirm: str) -> None:
-    """Replace the password after checking the current one; ends every other session."""
-    if not passwords.verify(user.password_hash, current):
+def change_password(session: Session, user: User, current: str | None, new: str, confirm: str) -> None:
+    """Replace the password after checking the current one; ends every other session.
+
+    `current` may be None only for the forced change after logging in with a one-time code: the
+    session was opened with that very code moments ago (a reset ends every older session), so asking
+    the member to type it again proves nothing.
+    """
+    if current is None:
+        if not user.must_change_password:
+            raise Invalid("请输入当前密码")
+    elif not passwords.verify(user.password_hash, current):
         raise Invalid("当前密码不正确")
     if new != confirm:
         raise Invalid("两次输入的新密码不一致")
-    if current == new:
+    if new == current or (current is None and passwords.verify(user.password_hash, new)):
         raise Invalid("新密码不能与当前密码相同")
-    problem = passwords.password_problem(new, user.username)
+    problem = passwords.password_problem(new, user.username, user.phone, user.name)
     if problem:
         raise Invalid(problem)
     user.password_hash = passwords.hash_password(new)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..domain import passwords
@@ -58,7 +58,7 @@ def import_roster(session: Session, actor: User | None, records: list[RosterReco
     targets = {record.row: units.resolve(record, problems) for record in records}
     existing = _existing_users(session, [record.username for record in records])
     for record in records:
-        user = existing.get(record.username)
+        user = existing.get(record.username.lower())
         if user is None:
             continue
         if user.unit_id not in units.ids:
@@ -72,7 +72,7 @@ def import_roster(session: Session, actor: User | None, records: list[RosterReco
     new_rows, changes, scopes_to_add, scopes_to_drop = [], [], [], []
     for record in records:
         unit_id = units.id_of(targets[record.row])
-        user = existing.get(record.username)
+        user = existing.get(record.username.lower())
         if user is None:
             code = passwords.new_one_time_code()
             role = record.role or "member"
@@ -108,14 +108,16 @@ def import_roster(session: Session, actor: User | None, records: list[RosterReco
 
 
 def _existing_users(session: Session, usernames: list[str]) -> dict[str, object]:
-    """Current values of the accounts the roster names (plain rows, not ORM objects: cheaper)."""
+    """Current values of the accounts the roster names, by login id in lower case (login ids are
+    the same whatever their case); plain rows, not ORM objects: cheaper."""
     columns = (User.id, User.username, User.name, User.phone, User.unit_id, User.role, User.session_version)
+    wanted = {name.lower() for name in usernames}
     if len(usernames) <= CHUNK:
-        return {row.username: row for row in session.execute(select(*columns).where(User.username.in_(usernames)))}
+        rows = session.execute(select(*columns).where(func.lower(User.username).in_(wanted)))
+        return {row.username.lower(): row for row in rows}
     # A large roster names most accounts anyway: one pass over the table beats many IN (...) lists,
     # which PostgreSQL may answer by comparing every row with every name when its statistics are stale.
-    wanted = set(usernames)
-    return {row.username: row for row in session.execute(select(*columns)) if row.username in wanted}
+    return {row.username.lower(): row for row in session.execute(select(*columns)) if row.username.lower() in wanted}
 
 
 def _ids_by_username(session: Session, usernames: list[str]) -> dict[str, int]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, bindparam, exists, func, not_, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager, defer
 
 from ..models import Chapter, Module, ModuleAudience, StudyProgress, User
@@ -146,11 +147,39 @@ def mark_studied(session: Session, user: User, chapter: Chapter, now: datetime) 
     return progress
 
 
-def record_time(session: Session, user: User, chapter: Chapter, seconds: int, now: datetime) -> StudyProgress:
-    """Add reading time, capped per report so a forged request cannot add hours at once."""
-    progress = _progress(session, user, chapter, now)
-    progress.seconds_spent += max(0, min(int(seconds), MAX_SECONDS_PER_REPORT))
+def record_time(session: Session, user: User, chapter: Chapter, seconds: int, opened_at: datetime,
+                now: datetime) -> StudyProgress:
+    """Add reading time the page reported, but never more than the server's own clock allows.
+
+    A report credits at most MAX_SECONDS_PER_REPORT, and at most the time that has passed since the
+    page was opened (`opened_at`, stamped by the server on the page) or since the last credited report,
+    whichever is later. Each stretch of wall-clock time is credited once: a retried, replayed or
+    parallel report finds it used up, so 100 reports at once add no more than one would.
+    """
+    progress = _locked_progress(session, user, chapter, now)
+    since = max(opened_at, progress.time_credited_until or opened_at)
+    available = int((now - since).total_seconds())
+    credit = max(0, min(int(seconds), MAX_SECONDS_PER_REPORT, available))
+    if credit:
+        progress.seconds_spent += credit
+        progress.time_credited_until = now
     session.flush()
+    return progress
+
+
+def _locked_progress(session: Session, user: User, chapter: Chapter, now: datetime) -> StudyProgress:
+    """The member's progress row, locked until commit (PostgreSQL; SQLite writers hold the database)."""
+    statement = (select(StudyProgress).where(StudyProgress.user_id == user.id, StudyProgress.chapter_id == chapter.id)
+                 .with_for_update())
+    progress = session.scalar(statement)
+    if progress is not None:
+        return progress
+    try:
+        with session.begin_nested():  # a parallel first report may insert the row first
+            progress = StudyProgress(user_id=user.id, chapter_id=chapter.id, started_at=now, seconds_spent=0)
+            session.add(progress)
+    except IntegrityError:
+        progress = session.scalar(statement.execution_options(populate_existing=True))
     return progress
 
 

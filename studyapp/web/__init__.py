@@ -5,6 +5,7 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from . import errors, hooks, templating
+from .requests import SafeJSONProvider, StudyRequest
 from .sessions import SlidingSessionInterface
 
 
@@ -21,6 +22,8 @@ def register_web(app: Flask) -> None:
     from .main import bp as main_bp
 
     app.url_map.converters["int"] = BoundedIntConverter
+    app.request_class = StudyRequest
+    app.json = SafeJSONProvider(app)
     app.session_interface = SlidingSessionInterface()
     hooks.init_app(app)
     templating.init_app(app)

@@ -1,16 +1,17 @@
 """Log in, log out, change password."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from ..database import intending_to_write
-from ..extensions import db, limiter
+from ..extensions import db
 from ..services import accounts
 from ..services.errors import Invalid
+from . import login_guard
 from .clock import now
 from .forms import safe_next
 
@@ -23,22 +24,21 @@ class LoginForm(FlaskForm):
 
 
 class ChangePasswordForm(FlaskForm):
-    current = PasswordField("当前密码（或初始密码）", validators=[DataRequired("请输入当前密码")])
+    current = PasswordField("当前密码", validators=[DataRequired("请输入当前密码")])
     new = PasswordField("新密码（至少8位）", validators=[DataRequired("请输入新密码"), Length(max=256)])
     confirm = PasswordField("再次输入新密码", validators=[DataRequired("请再次输入新密码")])
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
+        refusal = login_guard.check(form.username.data)
+        if refusal is not None:
+            flash(refusal.message, "danger")
+            return render_template("auth/login.html", form=form), 429, {"Retry-After": str(refusal.retry_after)}
         # Verified before the writing transaction begins (see accounts.verify_credentials).
         user_id = accounts.verify_credentials(db.session, form.username.data, form.password.data)
         db.session.rollback()
@@ -48,8 +48,10 @@ def login():
                 user = accounts.record_login(db.session, user_id, form.password.data, now())
                 db.session.commit()
         if user is None:
+            login_guard.failed()
             flash("登录名或密码不正确。", "danger")
         else:
+            login_guard.succeeded(form.username.data)
             session.clear()  # a fresh session: nothing from before login carries over
             login_user(user)
             session.permanent = True
@@ -75,10 +77,15 @@ def logout():
 @login_required
 def change_password():
     form = ChangePasswordForm()
+    forced = current_user.must_change_password
+    if forced:
+        # Logged in with the one-time code a moment ago: it is not asked for again.
+        del form.current
     if form.validate_on_submit():
         user = current_user._get_current_object()
+        current = None if forced else form.current.data
         try:
-            accounts.change_password(db.session, user, form.current.data, form.new.data, form.confirm.data)
+            accounts.change_password(db.session, user, current, form.new.data, form.confirm.data)
         except Invalid as exc:
             db.session.rollback()
             flash(str(exc), "danger")
@@ -87,4 +94,4 @@ def change_password():
             login_user(user)  # re-issue this device's session with the new version
             flash("密码已修改。其他设备上的登录已失效。", "success")
             return redirect(url_for("main.home"))
-    return render_template("auth/change_password.html", form=form, forced=current_user.must_change_password)
+    return render_template("auth/change_password.html", form=form, forced=forced)

@@ -4,10 +4,10 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
-from ..database import is_lock_timeout
+from ..database import is_lock_timeout, is_unavailable
 from ..extensions import db
 
 MESSAGES = {
@@ -50,6 +50,27 @@ def error_response(status: int, message: str | None = None, code: str | None = N
     return response
 
 
+UNAVAILABLE_MESSAGE = "服务器暂时无法访问数据库，答案未保存，请稍后重试（已保存的答案不会丢失）"
+
+
+def unavailable_response():
+    """503 + Retry-After without touching the database: no user loading, no navigation."""
+    if wants_json():
+        return error_response(503, UNAVAILABLE_MESSAGE, "unavailable", {"Retry-After": "5"})
+    response = _as_response(render_template("errors/unavailable.html", message=UNAVAILABLE_MESSAGE))
+    response.status_code = 503
+    response.headers["Retry-After"] = "5"
+    return response
+
+
+def _forget_transaction() -> None:
+    """Roll back; on a dead connection the rollback itself may fail, and the pool replaces it anyway."""
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 (any driver error here means the connection is gone)
+        db.session.close()
+
+
 def _as_response(value):
     from flask import make_response
 
@@ -74,12 +95,17 @@ def init_app(app: Flask) -> None:
             return error_response(401, "登录已过期，请重新登录（已保存的答案不会丢失）", "login_required")
         return error_response(400, "页面已过期，请刷新页面后重试（未保存的答案会在刷新后重新保存）", "csrf")
 
-    @app.errorhandler(OperationalError)
-    def _operational(exc: OperationalError):
-        db.session.rollback()
+    @app.errorhandler(DBAPIError)
+    def _database_error(exc: DBAPIError):
+        _forget_transaction()
         if is_lock_timeout(exc):
             # A writer queue longer than the busy timeout: tell the client to retry, lose nothing.
             return error_response(503, "服务器繁忙，答案未保存，请稍后重试", "busy", {"Retry-After": "2"})
+        if is_unavailable(exc):
+            # The database is restarting or out of reach. Nothing was committed, so the client retries
+            # (the exam page keeps unsent answers); the pool reconnects by itself once it is back.
+            app.logger.warning("database unavailable: %s", str(getattr(exc, "orig", exc)).strip()[:200])
+            return unavailable_response()
         raise exc
 
     @app.errorhandler(500)

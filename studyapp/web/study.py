@@ -1,11 +1,14 @@
 """Member study pages: modules, chapters (stored HTML only), marking studied, reading time, search."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from datetime import datetime, timezone
+
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
+from itsdangerous import BadSignature, URLSafeSerializer
 from markupsafe import Markup
 
-from ..extensions import db, login_manager
+from ..extensions import db, limiter, login_manager
 from ..services import search as search_service
 from ..services import study
 from ..services.errors import NotFound
@@ -13,6 +16,8 @@ from . import nav
 from .clock import now
 
 bp = Blueprint("study", __name__, url_prefix="/study")
+#: The page reports every 30 s while visible and once when hidden; more than this is not a reader.
+TIME_REPORT_LIMIT = "10 per minute"
 
 nav.add_nav("study.modules", "学习", order=10)
 nav.add_card("study.modules", "学习", "按章学习《支部工作条例》，记录学习进度", order=10)
@@ -53,7 +58,7 @@ def chapter(slug, number):
     page = _or_404(study.chapter_page, slug, number, now())
     found = page.chapter
     return render_template("study/chapter.html", chapter=found, module=found.module, previous=page.previous,
-                           following=page.following, progress=page.progress,
+                           following=page.following, progress=page.progress, time_url=time_url(found.module, found),
                            # Stored HTML was sanitized by nh3 (domain.rendering.sanitize) when rendered.
                            body=Markup(found.body_html), toc=Markup(found.toc_html),  # nosec B704
                            lead_note=Markup(found.lead_note_html or ""))  # nosec B704
@@ -69,7 +74,33 @@ def mark_done(slug, number):
     return redirect(url_for(".chapter", slug=slug, number=number, _anchor="chapter-done"))
 
 
+def _opened_stamps() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="study-time-opened")
+
+
+def time_url(module, chapter) -> str:
+    """Where the chapter page reports reading time, stamped with who opened it and when (server time)."""
+    stamp = _opened_stamps().dumps({"u": current_user.id, "c": chapter.id, "o": now().timestamp()})
+    return url_for("study.record_time", slug=module.slug, number=chapter.number, t=stamp)
+
+
+def _opened_at(chapter) -> datetime | None:
+    """When this member opened this chapter's page, from the stamp in the report's URL."""
+    try:
+        stamp = _opened_stamps().loads(request.args.get("t", ""))
+        if stamp["u"] == current_user.id and stamp["c"] == chapter.id:
+            return datetime.fromtimestamp(float(stamp["o"]), tz=timezone.utc)
+    except (BadSignature, KeyError, TypeError, ValueError, OverflowError):
+        pass
+    return None
+
+
+def _member_key() -> str:
+    return f"study-time:{current_user.get_id()}"
+
+
 @bp.route("/<slug>/<int:number>/time", methods=["POST"])
+@limiter.limit(TIME_REPORT_LIMIT, key_func=_member_key)
 def record_time(slug, number):
     """Reading time reported by study.js (JSON {"seconds": n}, CSRF token in the X-CSRFToken header)."""
     payload = request.get_json(silent=True) or {}
@@ -78,7 +109,10 @@ def record_time(slug, number):
         return jsonify(error={"code": "invalid", "message": "seconds 应为非负整数"}), 422
     at = now()
     found = _or_404(study.get_visible_chapter, slug, number, at)
-    progress = study.record_time(db.session, current_user, found, seconds, at)
+    opened = _opened_at(found)
+    if opened is None:
+        return jsonify(error={"code": "invalid", "message": "页面已过期，请刷新页面后继续学习"}), 422
+    progress = study.record_time(db.session, current_user, found, seconds, opened, at)
     db.session.commit()
     return jsonify(seconds_spent=progress.seconds_spent)
 

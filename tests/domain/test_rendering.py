@@ -146,3 +146,36 @@ def test_author_notes_in_short_texts_such_as_a_module_intro():
 def test_the_line_members_see_is_plain_text():
     html = render_chapter("## 第一条 目的\n\n::: 待核对 <script>alert(1)</script>\n说明\n:::\n").html
     assert "<script" not in html and "&lt;script&gt;" in html
+# ---- classes and ids organizers cannot use against the page around their content -------------------
+
+
+def test_site_classes_are_dropped_so_content_cannot_draw_a_fake_page():
+    html = render_markdown('<a href="https://evil.example/" class="position-fixed top-0 start-0 w-100 h-100 '
+                           'stretched-link bg-white">会话已过期，请重新登录</a>\n\n<div class="modal d-block">x</div>')
+    assert "class=" not in html
+    assert "会话已过期" in html  # the text stays, as plain text with a plain link
+
+
+def test_footnote_and_toc_classes_stay():
+    chapter = render_chapter("## 第一条 总则\n\n正文[^1]\n\n[^1]: 注释\n")
+    assert 'class="footnote-ref"' in chapter.html and 'class="footnote-backref"' in chapter.html
+    assert '<div class="footnote">' in chapter.html and '<div class="toc">' in chapter.toc_html
+    assert 'id="fn:1"' in chapter.html and 'href="#fn:1"' in chapter.html
+
+
+def test_ids_cannot_take_over_elements_of_the_page():
+    chapter = render_chapter('## Summary\n\n<h2 id="exam-submit-form">x</h2>\n\n[jump](#exam-card) '
+                             '<sup id="exam-countdown">1</sup>\n')
+    assert 'id="exam-submit-form"' not in chapter.html and 'id="md-exam-submit-form"' in chapter.html
+    assert 'id="exam-countdown"' not in chapter.html
+    assert 'href="#md-exam-card"' in chapter.html
+    # Headings keep working as anchors: the id, the contents link and the section agree.
+    assert 'id="md-summary"' in chapter.html and 'href="#md-summary"' in chapter.toc_html
+    assert [a.anchor for a in chapter.articles][:1] == ["md-summary"]
+
+
+def test_article_anchors_and_chinese_headings_are_unchanged():
+    chapter = render_chapter("## 第十一条 党员大会\n\n### 要点\n\n## 附则\n\n见[第十一条](#art-11)。\n")
+    assert 'id="art-11"' in chapter.html and 'id="art-11-要点"' in chapter.html and 'id="附则"' in chapter.html
+    assert 'href="#art-11"' in chapter.html and 'href="#art-11"' in chapter.toc_html
+    assert [a.anchor for a in chapter.articles] == ["art-11", "附则"]

@@ -51,7 +51,9 @@ def test_forced_change_at_first_login(client, auth, make_user, branch_a, db):
     response = auth.login("new1", code)
     assert response.headers["Location"] == "/password"
     assert client.get("/").headers["Location"] == "/password"  # nothing else until it is changed
-    response = client.post("/password", data={"current": code, "new": "my-own-pass-9", "confirm": "my-own-pass-9"})
+    page = client.get("/password").get_data(as_text=True)
+    assert "设置新密码" in page and "当前密码" not in page  # the code just typed is not asked again
+    response = client.post("/password", data={"new": "my-own-pass-9", "confirm": "my-own-pass-9"})
     assert response.status_code == 302
     db.session.refresh(user)
     assert not user.must_change_password
@@ -73,6 +75,27 @@ def test_weak_new_password_refused(client, auth, member_a):
     auth.login(member_a)
     page = client.post("/password", data={"current": PASSWORD, "new": "short", "confirm": "short"})
     assert "至少需要8个字符" in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("new,reason", [
+    ("12345678", "太常见"), ("Password1", "太常见"), ("woaini1314", "太常见"), ("qwertyuiop", "太常见"),
+    ("Member_A-2026", "不能包含登录名"), ("x13800001111", "不能包含手机号"), ("阿卜杜热合曼·买买提", "不能与姓名相同"),
+])
+def test_common_and_personal_passwords_are_refused_with_the_reason(client, auth, member_a, db, new, reason):
+    member_a.phone = "138-0000-1111"
+    member_a.name = "阿卜杜热合曼·买买提"
+    db.session.commit()
+    auth.login(member_a)
+    page = client.post("/password", data={"current": PASSWORD, "new": new, "confirm": new})
+    assert page.status_code == 200 and reason in page.get_data(as_text=True)
+    assert client.post("/password", data={"current": PASSWORD, "new": "紫竹院-晨读-7", "confirm": "紫竹院-晨读-7"}
+                       ).status_code == 302
+
+
+def test_a_member_not_forced_to_change_must_give_the_current_password(client, auth, member_a):
+    auth.login(member_a)
+    page = client.post("/password", data={"new": "another-pass-5", "confirm": "another-pass-5"})
+    assert page.status_code == 200 and "请输入当前密码" in page.get_data(as_text=True)
 
 
 def test_legacy_werkzeug_hash_is_upgraded_at_login(client, make_user, branch_a, db):

@@ -1,7 +1,9 @@
 """Member study pages: module list with progress, chapter page, marking studied, reading time."""
 from __future__ import annotations
 
+import html
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -57,12 +59,21 @@ def test_mark_studied_records_completion_once(client, auth, member_a, loaded, db
     assert "已学完" in client.get("/study/me").get_data(as_text=True)
 
 
-def test_reading_time_is_recorded_and_capped(client, auth, member_a, loaded, db):
+def time_url(client, chapter_path: str) -> str:
+    """The reporting URL the chapter page gives study.js (stamped with when the page was opened)."""
+    page = client.get(chapter_path).get_data(as_text=True)
+    return html.unescape(re.search(r'data-time-url="([^"]+)"', page).group(1))
+
+
+def test_reading_time_is_recorded_and_capped(client, auth, member_a, loaded, db, clock):
     auth.login(member_a)
-    assert client.post("/study/test-mod/2/time", json={"seconds": 30}).get_json() == {"seconds_spent": 30}
-    forged = client.post("/study/test-mod/2/time", json={"seconds": 100000}).get_json()
+    url = time_url(client, "/study/test-mod/2")
+    clock.set(clock.now + timedelta(seconds=40))
+    assert client.post(url, json={"seconds": 30}).get_json() == {"seconds_spent": 30}
+    clock.set(clock.now + timedelta(hours=1))
+    forged = client.post(url, json={"seconds": 100000}).get_json()
     assert forged == {"seconds_spent": 30 + MAX_SECONDS_PER_REPORT}
-    assert client.post("/study/test-mod/2/time", json={"seconds": "x"}).status_code == 422
+    assert client.post(url, json={"seconds": "x"}).status_code == 422
     db.session.rollback()  # end the test session's read snapshot, see the requests' commits
     progress = db.session.scalar(select(StudyProgress))
     assert progress.seconds_spent == 30 + MAX_SECONDS_PER_REPORT and progress.completed_at is None
@@ -73,14 +84,16 @@ class TestCsrf:
     def app_config(self, app_config):
         return {**app_config, "WTF_CSRF_ENABLED": True}
 
-    def test_time_endpoint_requires_the_csrf_header(self, client, member_a, loaded):
+    def test_time_endpoint_requires_the_csrf_header(self, client, member_a, loaded, clock):
         page = client.get("/login").get_data(as_text=True)
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
         client.post("/login", data={"username": "member_a", "password": "correct-horse-7", "csrf_token": token})
         chapter = client.get("/study/test-mod/1").get_data(as_text=True)
         meta = re.search(r'<meta name="csrf-token" content="([^"]+)"', chapter).group(1)
-        assert client.post("/study/test-mod/1/time", json={"seconds": 5}).status_code == 400
-        ok = client.post("/study/test-mod/1/time", json={"seconds": 5}, headers={"X-CSRFToken": meta})
+        url = html.unescape(re.search(r'data-time-url="([^"]+)"', chapter).group(1))
+        clock.set(clock.now + timedelta(seconds=30))
+        assert client.post(url, json={"seconds": 5}).status_code == 400
+        ok = client.post(url, json={"seconds": 5}, headers={"X-CSRFToken": meta})
         assert ok.get_json() == {"seconds_spent": 5}
 
 

@@ -79,10 +79,11 @@ def check_audience(session: Session, managed: set[int], unit_ids, usernames) -> 
     ids: set[int] = set()
     names = [n.strip() for n in usernames if n.strip()]
     if names:
-        found = dict(session.execute(
-            select(User.username, User.id).where(User.username.in_(names), User.unit_id.in_(managed or {-1}))
-        ).all())
-        missing = [n for n in names if n not in found]
+        found = {name.lower(): id_ for name, id_ in session.execute(  # login ids are the same whatever the case
+            select(User.username, User.id).where(func.lower(User.username).in_({n.lower() for n in names}),
+                                                 User.unit_id.in_(managed or {-1}))
+        ).all()}
+        missing = [n for n in names if n.lower() not in found]
         if missing:
             problems.append("找不到这些党员编号（或不在您管理的支部）：" + "、".join(missing))
         ids |= set(found.values())

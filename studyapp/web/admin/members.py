@@ -20,6 +20,7 @@ from ...services.errors import Invalid, NotFound
 from ...services.scope import subtree, unit_tree
 from ..guards import managed_units
 from ..nav import add_card, add_nav
+from ..requests import page_number
 from . import bp
 
 PER_PAGE = 20
@@ -55,8 +56,8 @@ def members():
         scope = subtree(unit_tree(db.session), {unit_id}) & scope
     else:
         unit_id = None
-    page = db.paginate(people.member_query(scope, q, role), per_page=PER_PAGE, max_per_page=PER_PAGE,
-                       error_out=False)
+    page = db.paginate(people.member_query(scope, q, role),
+                       page=page_number(), per_page=PER_PAGE, max_per_page=PER_PAGE, error_out=False)
     return render_template("admin/members.html", page=page, q=q, role=role, unit_id=unit_id,
                            unit_options=unit_options(), roles=ROLE_LABELS)
 

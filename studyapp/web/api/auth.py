@@ -6,16 +6,13 @@ import functools
 from flask import current_app, g, request
 
 from ...database import intending_to_write
-from ...extensions import db, limiter
+from ...extensions import db
 from ...services import accounts, api_tokens
+from .. import login_guard
 from ..clock import now
 from ..hooks import SAFE_METHODS
 from . import bp, error
 from .shapes import iso, json_body
-
-
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
 
 
 def bearer(view):
@@ -41,7 +38,6 @@ def bearer(view):
 
 
 @bp.route("/auth/token", methods=["POST"])
-@limiter.limit(_login_limit)
 def create_token():
     body = json_body()
     username, password = body.get("username"), body.get("password")
@@ -49,12 +45,24 @@ def create_token():
         return error(422, "invalid", "请提供 username 和 password（字符串）")
     if len(username) > 64 or len(password) > 256:
         return error(401, "unauthorized", "登录名或密码不正确")
+    refusal = login_guard.check(username)
+    if refusal is not None:
+        body, status = error(429, "rate_limited", refusal.message)
+        return body, status, {"Retry-After": str(refusal.retry_after)}
     # Verified before the writing transaction begins (see accounts.verify_credentials).
     user_id = accounts.verify_credentials(db.session, username, password)
     db.session.rollback()
-    with intending_to_write():
-        token, row = api_tokens.issue(db.session, user_id, password, now(), current_app.config["API_TOKEN_HOURS"])
-        db.session.commit()
+    try:
+        with intending_to_write():
+            token, row = api_tokens.issue(db.session, user_id, password, now(), current_app.config["API_TOKEN_HOURS"])
+            db.session.commit()
+    except api_tokens.Unauthorized:
+        login_guard.failed()
+        raise
+    except api_tokens.PasswordChangeRequired:
+        login_guard.succeeded(username)  # the right one-time code: not a guess
+        raise
+    login_guard.succeeded(username)
     return {"token": token, "expires_at": iso(row.expires_at)}
 
 

@@ -15,6 +15,7 @@ from ...services.errors import Forbidden, Invalid, NotFound
 from ..forms import safe_next
 from ..guards import managed_units
 from ..nav import add_card, add_nav
+from ..requests import page_number
 from . import bp
 
 PER_PAGE = 20
@@ -26,8 +27,8 @@ add_card("organizer.members", "党员名单", "查看本支部党员，重置密
 @bp.route("/members")
 def members():
     q = request.args.get("q", "").strip()[:64]
-    page = db.paginate(people.member_query(managed_units(), q), per_page=PER_PAGE, max_per_page=PER_PAGE,
-                       error_out=False)
+    page = db.paginate(people.member_query(managed_units(), q),
+                       page=page_number(), per_page=PER_PAGE, max_per_page=PER_PAGE, error_out=False)
     return render_template("organizer/members.html", page=page, q=q)
 
 

@@ -20,6 +20,7 @@ from ...services.scope import usable_question
 from ..clock import now
 from ..links import article_url
 from ..nav import add_card, add_nav
+from ..requests import page_number
 from . import bp
 from .question_forms import ImportForm, QuestionForm, draft_from_form, form_from_draft, option_fields
 
@@ -62,8 +63,7 @@ def _question(question_id: int) -> tuple[Question, Module]:
 
 
 def _int(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return request.args.get(name, type=int)  # out of range: 400 (web.requests)
 
 
 def _filter(module: Module) -> queries.BankFilter:
@@ -80,7 +80,8 @@ def question_list():
     if module is None:
         return _render("list.html", module=None, modules=[])
     f = _filter(module)
-    page = db.paginate(queries.question_query(f), per_page=PER_PAGE, max_per_page=PER_PAGE, error_out=False)
+    page = db.paginate(queries.question_query(f), page=page_number(), per_page=PER_PAGE, max_per_page=PER_PAGE,
+                       error_out=False)
     return _render("list.html", module=module, modules=modules, f=f, page=page,
                            chapters=module.chapters, types=queries.TYPES)
 
