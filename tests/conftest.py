@@ -29,6 +29,7 @@ pytest_plugins = [
     "fixtures_exams",
     "fixtures_contests",
     "fixtures_reports",
+    "fixtures_ledger",
 ]
 
 PG_URL = os.environ.get("STUDYAPP_TEST_DATABASE_URL")
