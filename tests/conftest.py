@@ -71,6 +71,7 @@ def app_config(database_config, tmp_path):
         "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
+        "LEDGER_ATTACHMENTS_DIR": str(tmp_path / "ledger_attachments"),
         **database_config,
     }
 

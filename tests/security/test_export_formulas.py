@@ -29,11 +29,12 @@ EXPORTS = {
     "organizer.report_scores", "organizer.report_chase", "organizer.report_distribution",
     "organizer.report_sitting", "organizer.report_items", "organizer.report_articles",
     "organizer.report_transcript", "organizer.report_regrade", "organizer.report_member",
+    "organizer.ledger_export",
 }
 #: Exports that show a name or title we poisoned, so a payload must be in them (the others hold
 #: templates, counts and ids, or standings the world has none of; they are still checked cell by cell).
 NAMED = {"organizer.question_export", "organizer.session_export", "organizer.completion", "organizer.report_scores",
-         "organizer.report_sitting", "organizer.report_transcript"}
+         "organizer.report_sitting", "organizer.report_transcript", "organizer.ledger_export"}
 
 
 @pytest.fixture
@@ -56,6 +57,8 @@ def poisoned(db, world):
             side.sitting.title = first
             side.contest.title = second
             side.study.title = first
+            side.activity.topic, side.activity.place = first, second
+            side.activity.decisions = PAYLOADS[(n + 3) % 4]
             for question in side.questions:
                 question.current.stem_md = PAYLOADS[(n + 2) % 4]
         db.session.commit()
@@ -142,7 +145,9 @@ def test_every_export_neutralizes_formulas_and_keeps_numbers(app, poisoned):
             problems.append(f"{url} ({kind}): shows none of the payloads, so it proves nothing")
     assert not problems, "\n".join(problems)
     assert all(k == {"csv", "xlsx"} for e, k in kinds.items() if e not in ("organizer.question_export",
-                                                                            "organizer.question_template")), kinds
+                                                                            "organizer.question_template",
+                                                                            # several sheets: a workbook only
+                                                                            "organizer.ledger_export")), kinds
 
 
 def test_scores_stay_numbers_in_xlsx(app, poisoned):

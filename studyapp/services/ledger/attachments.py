@@ -17,8 +17,9 @@ from ..errors import Invalid
 DIRECTORY = "ledger_attachments"  # under the instance folder
 
 
-def storage(instance_path: str | Path) -> Path:
-    path = Path(instance_path) / DIRECTORY
+def storage(directory: str | Path) -> Path:
+    """The attachment directory (created owner-only on first use)."""
+    path = Path(directory)
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 

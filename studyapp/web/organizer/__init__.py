@@ -11,7 +11,7 @@ bp = Blueprint("organizer", __name__, url_prefix="/manage")
 bp.before_request(require_roles("organizer", "admin"))
 
 #: Page modules of this area; each defines its routes on `bp`.
-PAGE_MODULES: list[str] = ["dashboard", "members", "content", "chapters", "completion", "group_study", "questions", "exams", "reports", "reports_exams", "contests"]
+PAGE_MODULES: list[str] = ["dashboard", "members", "content", "chapters", "completion", "group_study", "questions", "exams", "reports", "reports_exams", "contests", "ledger"]
 
 for _name in PAGE_MODULES:
     import_module(f"{__name__}.{_name}")
