@@ -39,7 +39,11 @@ def ledger_report_command(year: int, output: Path, unit_name: str | None):
     zone = ZoneInfo(current_app.config["TIMEZONE"])
     clock = current_app.config.get("CLOCK")  # the same clock as the pages (tests set it)
     rows = calendar.organization_calendar(session, scope, year, clock() if clock else utcnow(), zone, "name")
-    output.write_bytes(tabular.xlsx_book_bytes(exports.workbook_sheets(session, rows, year, zone)))
+    data = tabular.xlsx_book_bytes(exports.workbook_sheets(session, rows, year, zone))
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        raise click.ClickException(f"无法写入 {output}：{exc.strerror}") from None
     overdue = sum(row.overdue for row in rows)
     click.echo(f"{year}年：{len(rows)} 个支部，逾期未开展 {overdue} 项")
     click.echo(f"已写入 {output}")
