@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 MONTH, QUARTER, YEAR = "month", "quarter", "year"
@@ -21,11 +22,15 @@ class Period:
 
     @property
     def first_month(self) -> int:
-        return {MONTH: self.index, QUARTER: 3 * self.index - 2, YEAR: 1}[self.granularity]
+        if self.granularity == MONTH:
+            return self.index
+        return 3 * self.index - 2 if self.granularity == QUARTER else 1
 
     @property
     def last_month(self) -> int:
-        return {MONTH: self.index, QUARTER: 3 * self.index, YEAR: 12}[self.granularity]
+        if self.granularity == MONTH:
+            return self.index
+        return 3 * self.index if self.granularity == QUARTER else 12
 
     def start(self, zone: ZoneInfo) -> datetime:
         """The first instant of the period (aware, in UTC)."""
@@ -48,9 +53,11 @@ class Period:
         return f"{self.year}年"
 
 
-def periods(year: int, granularity: str) -> list[Period]:
+@lru_cache(maxsize=64)
+def periods(year: int, granularity: str) -> tuple[Period, ...]:
+    """The year's periods of a granularity (cached: a calendar of 1,000 branches asks 1,000 times)."""
     count = {MONTH: 12, QUARTER: 4, YEAR: 1}[granularity]
-    return [Period(year, granularity, index) for index in range(1, count + 1)]
+    return tuple(Period(year, granularity, index) for index in range(1, count + 1))
 
 
 def local_date(moment: datetime, zone: ZoneInfo) -> date:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ...domain.ledger import kinds
-from ...domain.ledger.periods import YEAR, Period
+from ...domain.ledger.periods import GRANULARITY_LABELS, YEAR, Period
 from ...models.group_study import Attendance
 from ...models.ledger import Activity
 from .calendar import BranchRow
@@ -19,7 +19,7 @@ from .signin import Line, attendance_sheet
 
 ACTIVITY_HEADERS = ["支部", "日期", "开始", "结束", "地点", "主题", "主持人", "记录人", "党小组", "状态",
                     "出席", "请假", "缺席", "其他", "决定事项"]
-MATRIX_HEADERS = ["支部", "活动", "要求", "依据", "期间", "情况", "开展次数"]
+MATRIX_HEADERS = ["支部", "活动", "周期", "依据"] + [f"第{n}期" for n in range(1, 13)]
 SUMMARY_HEADERS = ["支部", "正式党员", "党小组", "已开展", "未开展", "逾期未开展"]
 
 
@@ -66,9 +66,9 @@ def workbook_sheets(session: Session, rows: list[BranchRow], year: int, zone: Zo
             tally[kinds.PRESENT], tally[kinds.LEAVE], tally[kinds.ABSENT], tally[kinds.OTHER], activity.decisions])
     summary = [[row.unit.name, row.facts.full_members, row.facts.party_groups, row.done, row.pending, row.overdue]
                for row in rows]
-    matrix = [[row.unit.name, cell.rule.label, cell.rule.text, cell.rule.citation,
-               "全年" if cell.period.granularity == YEAR else cell.period.label, cell.state_label, cell.held]
-              for row in rows for cell in row.year.cells]
+    # Wide: one row per branch and rule, one column per period (month, quarter or the year).
+    matrix = [[row.unit.name, rule.label, GRANULARITY_LABELS[rule.granularity], rule.citation]
+              + [cell.state_label for cell in cells] for row in rows for rule, cells in row.year.by_rule()]
     return [("汇总", SUMMARY_HEADERS, summary), ("合规情况", MATRIX_HEADERS, matrix)] + [
         (kinds.SHORT[kind], ACTIVITY_HEADERS, lines) for kind, lines in per_kind.items()]
 

@@ -3,9 +3,11 @@ a branch's year, recording activities with attendance, sign-in windows, attachme
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from ...domain import tabular
 from ...domain.ledger import kinds
@@ -50,6 +52,17 @@ def _activity(activity_id: int):
         abort(404)
 
 
+@lru_cache(maxsize=512)
+def _strip(states: tuple[str, ...]) -> Markup:
+    """The 12-month strip of a branch; branches share a handful of patterns, so each is built once."""
+    return Markup("").join(Markup('<span class="ledger-state--{0}" title="{1}月：{2}">{1}</span>').format(
+        state, month, STATE_LABELS[state]) for month, state in enumerate(states, 1))
+
+
+def month_strip(row) -> Markup:
+    return _strip(tuple(row.year.month_state(month) for month in range(1, 13)))
+
+
 @bp.route("/ledger")
 def ledger_calendar():
     year, sort = _year(), request.args.get("sort", "overdue")
@@ -57,7 +70,7 @@ def ledger_calendar():
     rows = calendar.organization_calendar(db.session, managed_units(), year, now(), zone(), sort)
     return render_template("organizer/ledger/calendar.html", rows=rows, year=year, sort=sort, sorts=calendar.SORTS,
                            labels=STATE_LABELS, overdue_total=sum(row.overdue for row in rows),
-                           rules=RULES, settings=ORGANIZATION_SETTINGS)
+                           rules=RULES, settings=ORGANIZATION_SETTINGS, month_strip=month_strip)
 
 
 @bp.route("/ledger/chase")
