@@ -85,7 +85,8 @@ def _schedule(branch: str, year: int, local_now: datetime, has_groups: bool) -> 
     plan = []
     for month in range(1, local_now.month + 1):
         plan.append((kinds.THEME_DAY, (month, 10)))
-        if month not in MISSED_COMMITTEE.get(branch, ()):
+        # This month's 支委会 is still to come everywhere: the calendar shows it open (未开展).
+        if month < local_now.month and month not in MISSED_COMMITTEE.get(branch, ()):
             plan.append((kinds.COMMITTEE, (month, 5)))
         if has_groups and not (branch == "第二党支部" and month in (2, 8)):
             plan.append((kinds.GROUP_MEETING, (month, 15)))
