@@ -17,7 +17,7 @@ from ..domain.signin import CLOSED, NOT_YET, signin_state
 from ..models import Chapter, Unit, User
 from ..models.group_study import Attendance, StudySession, study_session_units
 from .errors import Invalid, NotFound
-from .ledger.signin import sync_study_session
+from .ledger.signin import drop_study_session, sync_study_session
 from .publishing import readable_modules
 from .scope import ancestors, organization_root, subtree, unit_tree, with_ancestors
 
@@ -99,6 +99,7 @@ def may_edit(study: StudySession, managed: set[int]) -> bool:
 
 
 def delete_session(session: Session, study: StudySession) -> None:
+    drop_study_session(session, study)
     session.delete(study)
     session.flush()
 

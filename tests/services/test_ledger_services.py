@@ -117,6 +117,21 @@ def test_a_group_study_session_is_a_group_study_activity_of_each_invited_branch(
     assert [(a.unit_id, a.kind, a.status, a.topic) for a in made] == [
         (branch_a.id, kinds.GROUP_STUDY, kinds.DONE, "学习条例"), (branch_b.id, kinds.GROUP_STUDY, kinds.DONE, "学习条例")]
     assert all(a.signin_session_id == study.id for a in made)
+    # Inviting only branch A now: branch B's 集中学习 goes; deleting the session takes A's with it.
+    group_study.save_session(db.session, admin, managed(db, admin), study,
+                             group_study.SessionInput(title="学习条例", starts_at=study.starts_at,
+                                                      ends_at=study.ends_at, unit_ids={branch_a.id}), FIXED_NOW)
+    assert [a.unit_id for a in db.session.query(Activity)] == [branch_a.id]
+    group_study.delete_session(db.session, study)
+    assert db.session.query(Activity).count() == 0
+
+
+def test_deleting_a_sign_in_window_keeps_the_activity_it_served(db, organizer_a, branch_a, make_activity):
+    activity = make_activity(organizer_a, branch_a, kind=kinds.THEME_DAY)
+    study = signin.open_signin(db.session, organizer_a, activity, None, None)
+    group_study.delete_session(db.session, study)
+    db.session.commit()
+    assert db.session.get(Activity, activity.id).signin_session_id is None
 
 
 def test_quorum_of_a_voting_general_meeting_counts_present_full_members(db, organizer_a, branch_a, make_user,

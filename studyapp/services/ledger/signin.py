@@ -48,6 +48,9 @@ def sync_study_session(session: Session, study: StudySession, now: datetime | No
     branches = subtree(unit_tree(session), {unit.id for unit in study.units})
     linked = {activity.unit_id: activity for activity in
               session.scalars(select(Activity).where(Activity.signin_session_id == study.id))}
+    for unit_id, activity in linked.items():
+        if unit_id not in branches and activity.kind == kinds.GROUP_STUDY:
+            session.delete(activity)  # the branch is no longer invited
     for unit in session.scalars(select(Unit).where(Unit.id.in_(branches), Unit.kind == "branch")):
         activity = linked.get(unit.id)
         if activity is None:
@@ -60,6 +63,17 @@ def sync_study_session(session: Session, study: StudySession, now: datetime | No
         activity.topic, activity.place = study.title, study.place
         activity.starts_at, activity.ends_at = study.starts_at, study.ends_at
         activity.status = kinds.DONE if now is not None and study.ends_at <= now else kinds.PLANNED
+    session.flush()
+
+
+def drop_study_session(session: Session, study: StudySession) -> None:
+    """Before a group-study session is deleted: its 集中学习 activities go with it; another kind's record
+    whose sign-in window it was stays, without the window."""
+    for activity in session.scalars(select(Activity).where(Activity.signin_session_id == study.id)):
+        if activity.kind == kinds.GROUP_STUDY:
+            session.delete(activity)
+        else:
+            activity.signin_session_id = None
     session.flush()
 
 
