@@ -142,3 +142,23 @@ def test_record_book_prints_the_years_held_activities(client, auth, organizer_a,
     auth.login(organizer_a)
     page = client.get(f"/manage/ledger/branches/{branch_a.id}/book?year=2026").get_data(as_text=True)
     assert "一月支委会" in page and "计划中的会" not in page and "甲党员" in page
+
+
+def test_opening_a_sign_in_window_lets_members_sign_in_where_they_always_do(client, app, auth, db, organizer_a,
+                                                                           member_a, branch_a, make_activity):
+    activity = make_activity(organizer_a, branch_a, kind=kinds.THEME_DAY, status=kinds.PLANNED,
+                             starts=FIXED_NOW + timedelta(minutes=10))
+    auth.login(organizer_a)
+    page = client.post(f"/manage/ledger/activities/{activity.id}/sign-in", data={},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "已开启签到" in page
+    auth.logout()
+    auth.login(member_a)
+    mine = client.get("/group-study/").get_data(as_text=True)
+    assert "主题党日：研究本月工作" in mine
+    db.session.rollback()
+    window = db.session.get(Activity, activity.id).signin_session_id
+    assert client.post(f"/group-study/{window}/sign-in").status_code == 302
+    auth.logout()
+    auth.login(organizer_a)
+    assert "甲党员：出席 · 签到" in client.get(f"/manage/ledger/activities/{activity.id}").get_data(as_text=True)
