@@ -11,6 +11,8 @@ from sqlalchemy import func, select
 
 from studyapp.domain.ledger import kinds
 from studyapp.models.ledger import Activity, ActivityAttachment
+from studyapp.services import group_study
+from studyapp.services.ledger import signin
 from tests.conftest import FIXED_NOW  # 2026-05-01 16:00 in Beijing
 
 
@@ -108,15 +110,26 @@ def test_chase_list_and_reminder_name_overdue_branches(client, auth, admin, bran
     assert "主题党日 1月、2月、3月、4月" in page
 
 
-def test_organization_workbook_has_the_matrix_and_one_sheet_per_kind(client, auth, admin, organizer_a, branch_a,
-                                                                     make_activity):
-    make_activity(organizer_a, branch_a, topic="=HYPERLINK(\"x\")")
+def test_organization_workbook_has_the_matrix_and_one_sheet_per_kind(client, db, auth, admin, organizer_a, member_a,
+                                                                     make_user, branch_a, make_activity):
+    signer = make_user(branch_a, name="签到者")
+    activity = make_activity(organizer_a, branch_a, topic="=HYPERLINK(\"x\")", starts=FIXED_NOW - timedelta(minutes=30),
+                             attendance={member_a.id: (kinds.LEAVE, "出差"), organizer_a.id: (kinds.PRESENT, "")})
+    window = signin.open_signin(db.session, organizer_a, activity, None, None)
+    db.session.commit()
+    for person in (signer, member_a):  # a sign-in counts for the unrecorded only
+        group_study.sign_in(db.session, person, window.id, FIXED_NOW, timedelta(minutes=15))
+    db.session.commit()
     auth.login(admin)
     response = client.get("/manage/ledger/export.xlsx?year=2026")
     book = load_workbook(io.BytesIO(response.data))
     assert book.sheetnames[:3] == ["汇总", "合规情况", "党员大会"] and "支委会" in book.sheetnames
     rows = list(book["支委会"].iter_rows(values_only=True))
     assert rows[1][0] == "第一党支部" and rows[1][5] == "=HYPERLINK(\"x\")"
+    assert rows[1][10:14] == (2, 1, 0, 0)  # 出席: the organizer and the one who only signed in
+    matrix = list(book["合规情况"].iter_rows(values_only=True))
+    assert matrix[0][:5] == ("支部", "活动", "周期", "依据", "第1期")
+    assert ("第一党支部", "党员大会", "每季度") == next(r for r in matrix if r[1] == "党员大会")[:3]
     assert book["支委会"].cell(2, 6).data_type == "s"
 
 
