@@ -15,6 +15,7 @@ import pytest
 
 from studyapp.database import intending_to_write
 from studyapp.extensions import db as _db
+from studyapp.models.ledger import PartyGroup
 from tests.security import access_table as table
 from tests.security.test_access_matrix import _branches, _clients, build_url, world  # noqa: F401
 from tests.conftest import FIXED_NOW
@@ -59,6 +60,7 @@ def poisoned(db, world):
             side.study.title = first
             side.activity.topic, side.activity.place = first, second
             side.activity.decisions = PAYLOADS[(n + 3) % 4]
+            side.activity.party_group = PartyGroup(unit_id=side.unit.id, name=PAYLOADS[(n + 2) % 4])
             for question in side.questions:
                 question.current.stem_md = PAYLOADS[(n + 2) % 4]
         db.session.commit()
