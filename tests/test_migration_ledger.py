@@ -1,6 +1,6 @@
 """c19_ledger keeps every group-study session: each becomes a 集中学习 activity per invited branch, its
 sign-ins stay and count as attendance; existing members become 正式党员."""
-from datetime import datetime, timezone
+from datetime import datetime
 
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import text

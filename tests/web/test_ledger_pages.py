@@ -3,6 +3,7 @@ attachments by content, the calendar and chase list; members see their own recor
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from datetime import timedelta
 
 import pytest
@@ -175,3 +176,16 @@ def test_opening_a_sign_in_window_lets_members_sign_in_where_they_always_do(clie
     auth.logout()
     auth.login(organizer_a)
     assert "甲党员：出席 · 签到" in client.get(f"/manage/ledger/activities/{activity.id}").get_data(as_text=True)
+
+
+def test_deleting_an_attachment_removes_its_file(client, app, auth, db, organizer_a, branch_a, make_activity):
+    activity = make_activity(organizer_a, branch_a)
+    auth.login(organizer_a)
+    client.post(f"/manage/ledger/activities/{activity.id}/attachments",
+                data={"files": (io.BytesIO(b"%PDF-1.7 scan"), "扫描件.pdf")}, content_type="multipart/form-data")
+    db.session.rollback()
+    attachment = db.session.scalar(select(ActivityAttachment))
+    stored = Path(app.config["LEDGER_ATTACHMENTS_DIR"]) / attachment.stored_name
+    assert stored.read_bytes() == b"%PDF-1.7 scan" and oct(stored.stat().st_mode & 0o777) == "0o600"
+    assert client.post(f"/manage/ledger/attachments/{attachment.id}/delete").status_code == 302
+    assert not stored.exists() and count(db, ActivityAttachment) == 0

@@ -6,4 +6,5 @@ signin       sign-in windows and attendance from sign-ins; 集中学习 sessions
 attachments  photos and scans kept in the instance folder
 calendar     compliance per branch and period, the organization's view, the chase list
 exports      the organization's workbook and the branch's meeting record book
+members      a member's own attendance at their branch's activities
 """

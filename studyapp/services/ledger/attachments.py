@@ -65,7 +65,8 @@ def read(attachment: ActivityAttachment, directory: Path) -> bytes:
     return (directory / attachment.stored_name).read_bytes()
 
 
-def delete_attachment(session: Session, attachment: ActivityAttachment, directory: Path) -> None:
+def delete_attachment(session: Session, attachment: ActivityAttachment, directory: Path) -> Path:
+    """Delete the row; the caller removes the returned file once the deletion is committed."""
     session.delete(attachment)
     session.flush()
-    (directory / attachment.stored_name).unlink(missing_ok=True)
+    return directory / attachment.stored_name

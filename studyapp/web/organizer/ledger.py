@@ -15,7 +15,7 @@ from ...domain.ledger.compliance import STATE_LABELS
 from ...domain.ledger.periods import YEAR, Period
 from ...domain.ledger.rules import ORGANIZATION_SETTINGS, RULES
 from ...extensions import db
-from ...services.errors import Invalid, NotFound
+from ...services.errors import NotFound
 from ...services.ledger import activities, attachments, calendar, exports, scope, signin
 from ...services.ledger.activities import FieldErrors
 from ..clock import now
@@ -217,12 +217,8 @@ def ledger_delete_attachment(attachment_id: int):
     except NotFound:
         abort(404)
     activity_id = item.activity_id
-    try:
-        attachments.delete_attachment(db.session, item, _storage())
-    except Invalid as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-    else:
-        db.session.commit()
-        flash("附件已删除。", "success")
+    path = attachments.delete_attachment(db.session, item, _storage())
+    db.session.commit()
+    path.unlink(missing_ok=True)  # after the commit: a failed commit leaves the file with its row
+    flash("附件已删除。", "success")
     return redirect(url_for(".ledger_activity", activity_id=activity_id) + "#attachments")
