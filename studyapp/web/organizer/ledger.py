@@ -70,7 +70,8 @@ def ledger_calendar():
     rows = calendar.organization_calendar(db.session, managed_units(), year, now(), zone(), sort)
     return render_template("organizer/ledger/calendar.html", rows=rows, year=year, sort=sort, sorts=calendar.SORTS,
                            labels=STATE_LABELS, overdue_total=sum(row.overdue for row in rows),
-                           rules=RULES, settings=ORGANIZATION_SETTINGS, month_strip=month_strip)
+                           rules=RULES, settings=ORGANIZATION_SETTINGS, month_strip=month_strip,
+                           this_year=now().astimezone(zone()).year)
 
 
 @bp.route("/ledger/chase")
