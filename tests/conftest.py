@@ -29,6 +29,7 @@ pytest_plugins = [
     "fixtures_exams",
     "fixtures_contests",
     "fixtures_reports",
+    "fixtures_ledger",
 ]
 
 PG_URL = os.environ.get("STUDYAPP_TEST_DATABASE_URL")
@@ -70,6 +71,7 @@ def app_config(database_config, tmp_path):
         "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
+        "LEDGER_ATTACHMENTS_DIR": str(tmp_path / "ledger_attachments"),
         **database_config,
     }
 

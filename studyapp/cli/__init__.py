@@ -6,7 +6,7 @@ from importlib import import_module
 from flask import Flask
 
 #: Command modules; each exposes `commands`, a list of click commands.
-COMMAND_MODULES = ["accounts", "demo", "roster", "content", "exams", "reports"]
+COMMAND_MODULES = ["accounts", "demo", "roster", "content", "exams", "reports", "ledger"]
 
 
 def register_cli(app: Flask) -> None:

@@ -11,12 +11,16 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from .ledger.kinds import MEMBER_KIND_WORDS
 from .problems import Collector, ValidationFailed
 from .sheets import read_sheet
 
 NAME, LOGIN, BRANCH, PHONE, ROLE = "姓名", "党员编号", "所属支部", "手机号", "角色"
 LOGIN_ALIASES = ("党员编号", "登录名")
 TEMPLATE_HEADER = [NAME, LOGIN, BRANCH, PHONE, ROLE]
+#: Optional columns the ledger's rules need (quorum, committee, 党小组); absent or empty keeps what is stored.
+MEMBER_KIND, PARTY_GROUP = "党员类别", "党小组"
+OPTIONAL_HEADER = [MEMBER_KIND, PARTY_GROUP]
 TEMPLATE_EXAMPLE = ["张三", "DY0001", "第一党支部", "13800000000", "党员"]
 
 #: Accepted role words, to the stored role code. An empty cell means "党员" for a new account and
@@ -43,6 +47,8 @@ class RosterRecord:
     branch_path: tuple[str, ...]  # unit names from the importing organization down; usually one
     phone: str | None
     role: str | None  # None: not given (see ROLE_WORDS)
+    member_kind: str | None = None  # "full" / "probationary"; None: not given
+    party_group: str | None = None  # 党小组 name within the branch; None: not given
 
     @property
     def branch(self) -> str:
@@ -143,7 +149,7 @@ def _columns(header: list[str], problems: Collector) -> dict[str, int]:
     for index, raw in enumerate(header):
         title = raw.strip().rstrip("*＊").strip()
         key = LOGIN if title in LOGIN_ALIASES else title
-        if key not in TEMPLATE_HEADER:
+        if key not in TEMPLATE_HEADER and key not in OPTIONAL_HEADER:
             continue  # extra columns (序号, 备注...) are allowed and ignored
         if key in found:
             problems.add(f"表头“{title}”出现了两次（“党员编号”与“登录名”只能有一列）", 1, title)
@@ -188,9 +194,14 @@ def _check_row(number: int, values: dict[str, str], problems: Collector) -> Rost
     role = ROLE_WORDS.get(role_word.lower()) if role_word else None
     if role_word and role is None:
         problems.add(f"未知角色“{role_word[:20]}”，应为 党员、组织员 或 管理员", number, ROLE)
+    kind_word = values.get(MEMBER_KIND, "")
+    member_kind = MEMBER_KIND_WORDS.get(kind_word) if kind_word else None
+    if kind_word and member_kind is None:
+        problems.add(f"未知党员类别“{kind_word[:20]}”，应为 正式 或 预备", number, MEMBER_KIND)
+    party_group = text(PARTY_GROUP, MAX_UNIT_NAME, required=False) or None
     if len(problems.problems) > before:
         return None
-    return RosterRecord(number, name, username, path, phone, role)
+    return RosterRecord(number, name, username, path, phone, role, member_kind, party_group)
 
 
 def _phone(raw: str, number: int, problems: Collector) -> str | None:

@@ -11,3 +11,4 @@ from .contests import Contest, ContestAudience, ContestBranchCache, ContestRound
 from .daily import DailySet, ReviewCard  # noqa: F401
 from .api_tokens import ApiToken  # noqa: F401
 from .reports import ScoreChange  # noqa: F401
+from .ledger import Activity, ActivityAttachment, ActivityAttendance, ActivityRevision, PartyGroup  # noqa: F401

@@ -60,6 +60,7 @@ class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint("role IN ('member', 'organizer', 'admin')", name="role"),
+        CheckConstraint("member_kind IN ('full', 'probationary')", name="member_kind"),
         Index("ix_users_unit_active", "unit_id", "active"),
     )
 
@@ -85,6 +86,11 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: 党员类别: "full" (正式党员, votes) or "probationary" (预备党员); quorum and committee rules need it.
+    member_kind: Mapped[str] = mapped_column(String(12), default="full", server_default="full")
+    #: The 党小组 the member belongs to, if the branch has groups. (No ON DELETE: SQLite cannot reflect it
+    #: on a column added in place; a group is never deleted while it has members.)
+    party_group_id: Mapped[int | None] = mapped_column(ForeignKey("party_groups.id"))
 
     unit: Mapped[Unit] = relationship()
     scopes: Mapped[list[OrganizerScope]] = relationship(cascade="all, delete-orphan")

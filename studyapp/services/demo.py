@@ -8,6 +8,8 @@ from sqlalchemy.orm import Session
 
 from ..domain import passwords
 from ..models import OrganizerScope, Unit, User
+from ..models.types import utcnow
+from .demo_ledger import seed_ledger
 
 ORG_NAME = "示范机关党委"
 BRANCHES = ["第一党支部", "第二党支部", "第三党支部", "第四党支部", "第五党支部"]
@@ -72,4 +74,5 @@ def seed_people(session: Session, password: str) -> DemoReport:
     if added:
         report.created.append(f"{added} 个账号")
     session.flush()
+    report.created += seed_ledger(session, ORG_NAME, utcnow())  # the organizational-life ledger
     return report

@@ -17,6 +17,7 @@ from ..domain.signin import CLOSED, NOT_YET, signin_state
 from ..models import Chapter, Unit, User
 from ..models.group_study import Attendance, StudySession, study_session_units
 from .errors import Invalid, NotFound
+from .ledger.signin import drop_study_session, sync_study_session
 from .publishing import readable_modules
 from .scope import ancestors, organization_root, subtree, unit_tree, with_ancestors
 
@@ -43,8 +44,9 @@ def selectable_chapters(session: Session, actor: User, managed: set[int]) -> lis
 
 
 def save_session(session: Session, actor: User, managed: set[int], study: StudySession | None,
-                 data: SessionInput) -> StudySession:
-    """Create (study None) or update a session after checking times, invitations and chapters."""
+                 data: SessionInput, now: datetime | None = None) -> StudySession:
+    """Create (study None) or update a session after checking times, invitations and chapters; its
+    invited branches' ledgers get (or update) a 集中学习 activity, held if it ended before `now`."""
     title = (data.title or "").strip()
     if not title:
         raise Invalid("请填写学习主题")
@@ -69,6 +71,7 @@ def save_session(session: Session, actor: User, managed: set[int], study: StudyS
     study.chapters = [allowed[chapter_id] for chapter_id in sorted(data.chapter_ids)]
     study.units = list(session.scalars(select(Unit).where(Unit.id.in_(data.unit_ids))))
     session.flush()
+    sync_study_session(session, study, now)
     return study
 
 
@@ -96,6 +99,7 @@ def may_edit(study: StudySession, managed: set[int]) -> bool:
 
 
 def delete_session(session: Session, study: StudySession) -> None:
+    drop_study_session(session, study)
     session.delete(study)
     session.flush()
 

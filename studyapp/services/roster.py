@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from ..domain import passwords
 from ..domain.problems import Collector
 from ..domain.roster import BRANCH, LOGIN, RosterRecord
-from ..models import OrganizerScope, Unit, User
+from ..models import OrganizerScope, PartyGroup, Unit, User
 from .errors import Forbidden
 from .scope import subtree, unit_tree
 
@@ -69,6 +69,7 @@ def import_roster(session: Session, actor: User | None, records: list[RosterReco
     problems.raise_if_any()
 
     result = ImportResult(branches_created=units.create_missing(now))
+    group_ids = _party_groups(session, {(units.id_of(targets[r.row]), r.party_group) for r in records if r.party_group})
     new_rows, changes, scopes_to_add, scopes_to_drop = [], [], [], []
     for record in records:
         unit_id = units.id_of(targets[record.row])
@@ -77,19 +78,26 @@ def import_roster(session: Session, actor: User | None, records: list[RosterReco
             code = passwords.new_one_time_code()
             role = record.role or "member"
             new_rows.append(dict(username=record.username, name=record.name, phone=record.phone, unit_id=unit_id,
-                                 role=role, password_hash=passwords.hash_one_time_code(code),
+                                 role=role, member_kind=record.member_kind or "full",
+                                 party_group_id=group_ids.get((unit_id, record.party_group)),
+                                 password_hash=passwords.hash_one_time_code(code),
                                  must_change_password=True, active=True, session_version=1, created_at=now))
             result.credentials.append(Credential(record.username, record.name, record.branch, code))
             continue
         role = record.role or user.role
         phone = record.phone or user.phone
-        if (record.name, phone, unit_id, role) == (user.name, user.phone, user.unit_id, user.role):
+        member_kind = record.member_kind or user.member_kind
+        # An empty 党小组 cell keeps the group, unless the member moved to another branch (groups are per branch).
+        group_id = (group_ids[(unit_id, record.party_group)] if record.party_group
+                    else user.party_group_id if unit_id == user.unit_id else None)
+        if (record.name, phone, unit_id, role, member_kind, group_id) == (
+                user.name, user.phone, user.unit_id, user.role, user.member_kind, user.party_group_id):
             result.unchanged += 1
             continue
         # A changed role or branch must not linger in an open session.
         version = user.session_version + (role != user.role or unit_id != user.unit_id)
         changes.append(dict(id=user.id, name=record.name, phone=phone, unit_id=unit_id, role=role,
-                            session_version=version))
+                            session_version=version, member_kind=member_kind, party_group_id=group_id))
         if user.role == "organizer" and (role != "organizer" or unit_id != user.unit_id):
             scopes_to_drop.append((user.id, user.unit_id) if role == "organizer" else (user.id, None))
         if role == "organizer" and (user.role != "organizer" or unit_id != user.unit_id):
@@ -110,7 +118,8 @@ def import_roster(session: Session, actor: User | None, records: list[RosterReco
 def _existing_users(session: Session, usernames: list[str]) -> dict[str, object]:
     """Current values of the accounts the roster names, by login id in lower case (login ids are
     the same whatever their case); plain rows, not ORM objects: cheaper."""
-    columns = (User.id, User.username, User.name, User.phone, User.unit_id, User.role, User.session_version)
+    columns = (User.id, User.username, User.name, User.phone, User.unit_id, User.role, User.session_version,
+               User.member_kind, User.party_group_id)
     wanted = {name.lower() for name in usernames}
     if len(usernames) <= CHUNK:
         rows = session.execute(select(*columns).where(func.lower(User.username).in_(wanted)))
@@ -118,6 +127,24 @@ def _existing_users(session: Session, usernames: list[str]) -> dict[str, object]
     # A large roster names most accounts anyway: one pass over the table beats many IN (...) lists,
     # which PostgreSQL may answer by comparing every row with every name when its statistics are stale.
     return {row.username.lower(): row for row in session.execute(select(*columns)) if row.username.lower() in wanted}
+
+
+def _party_groups(session: Session, wanted: set[tuple[int, str]]) -> dict[tuple[int, str], int]:
+    """Ids of the (branch id, 党小组 name) pairs the roster names, creating the missing groups."""
+    if not wanted:
+        return {}
+    unit_ids = sorted({unit_id for unit_id, _ in wanted})
+    found = {}
+    for start in range(0, len(unit_ids), CHUNK):
+        rows = session.execute(select(PartyGroup.unit_id, PartyGroup.name, PartyGroup.id)
+                               .where(PartyGroup.unit_id.in_(unit_ids[start:start + CHUNK])))
+        found.update({(unit_id, name): id_ for unit_id, name, id_ in rows})
+    for unit_id, name in sorted(wanted - found.keys()):
+        group = PartyGroup(unit_id=unit_id, name=name)
+        session.add(group)
+        session.flush()
+        found[(unit_id, name)] = group.id
+    return found
 
 
 def _ids_by_username(session: Session, usernames: list[str]) -> dict[str, int]:

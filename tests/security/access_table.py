@@ -74,6 +74,13 @@ RULES = {
     "organizer.sessions": ORGANIZER, "organizer.new_session": ORGANIZER,
     "organizer.session_detail": ORGANIZER_SCOPE, "organizer.session_export": ORGANIZER_SCOPE,
     "organizer.delete_session": ORGANIZER_SCOPE, "organizer.edit_session": ORGANIZER_SCOPE,
+    "organizer.ledger_calendar": ORGANIZER, "organizer.ledger_chase": ORGANIZER, "organizer.ledger_export": ORGANIZER,
+    "organizer.ledger_branch": ORGANIZER_SCOPE, "organizer.ledger_book": ORGANIZER_SCOPE,
+    "organizer.ledger_new": ORGANIZER_SCOPE, "organizer.ledger_activity": ORGANIZER_SCOPE,
+    "organizer.ledger_edit": ORGANIZER_SCOPE, "organizer.ledger_signin": ORGANIZER_SCOPE,
+    "organizer.ledger_attach": ORGANIZER_SCOPE, "organizer.ledger_attachment": ORGANIZER_SCOPE,
+    "organizer.ledger_delete_attachment": ORGANIZER_SCOPE,
+    "ledger.mine": LOGIN, "ledger.activity": MEMBER_VISIBLE,
     # admin area
     "admin.members": ADMIN, "admin.member_detail": ADMIN, "admin.set_role": ADMIN, "admin.roster_import": ADMIN,
     "admin.roster_template": ADMIN, "admin.units": ADMIN, "admin.add_unit": ADMIN, "admin.rename_unit": ADMIN,
@@ -96,6 +103,7 @@ PARAM_KINDS = {
     "attempt_id": "attempt", "sitting_id": "sitting", "exam_id": "exam", "contest_id": "contest",
     "round_id": "round", "session_id": "session", "user_id": "user", "unit_id": "unit", "module_id": "module",
     "chapter_id": "chapter", "version_id": "version", "question_id": "question",
+    "activity_id": "activity", "attachment_id": "attachment",
 }
 FIXED_VALUES = {
     ("static", "filename"): "css/app.css", ("bootstrap.static", "filename"): "css/bootstrap.min.css",

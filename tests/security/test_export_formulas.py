@@ -15,6 +15,7 @@ import pytest
 
 from studyapp.database import intending_to_write
 from studyapp.extensions import db as _db
+from studyapp.models.ledger import PartyGroup
 from tests.security import access_table as table
 from tests.security.test_access_matrix import _branches, _clients, build_url, world  # noqa: F401
 from tests.conftest import FIXED_NOW
@@ -29,11 +30,12 @@ EXPORTS = {
     "organizer.report_scores", "organizer.report_chase", "organizer.report_distribution",
     "organizer.report_sitting", "organizer.report_items", "organizer.report_articles",
     "organizer.report_transcript", "organizer.report_regrade", "organizer.report_member",
+    "organizer.ledger_export",
 }
 #: Exports that show a name or title we poisoned, so a payload must be in them (the others hold
 #: templates, counts and ids, or standings the world has none of; they are still checked cell by cell).
 NAMED = {"organizer.question_export", "organizer.session_export", "organizer.completion", "organizer.report_scores",
-         "organizer.report_sitting", "organizer.report_transcript"}
+         "organizer.report_sitting", "organizer.report_transcript", "organizer.ledger_export"}
 
 
 @pytest.fixture
@@ -56,6 +58,9 @@ def poisoned(db, world):
             side.sitting.title = first
             side.contest.title = second
             side.study.title = first
+            side.activity.topic, side.activity.place = first, second
+            side.activity.decisions = PAYLOADS[(n + 3) % 4]
+            side.activity.party_group = PartyGroup(unit_id=side.unit.id, name=PAYLOADS[(n + 2) % 4])
             for i, question in enumerate(side.questions):
                 question.current.stem_md = PAYLOADS[(n + 2) % 4]
                 question.key = f"{PAYLOADS[(n + 3) % 4]}{n}-{i}"  # keys are exported too (编号)
@@ -143,7 +148,9 @@ def test_every_export_neutralizes_formulas_and_keeps_numbers(app, poisoned):
             problems.append(f"{url} ({kind}): shows none of the payloads, so it proves nothing")
     assert not problems, "\n".join(problems)
     assert all(k == {"csv", "xlsx"} for e, k in kinds.items() if e not in ("organizer.question_export",
-                                                                            "organizer.question_template")), kinds
+                                                                            "organizer.question_template",
+                                                                            # several sheets: a workbook only
+                                                                            "organizer.ledger_export")), kinds
 
 
 def test_scores_stay_numbers_in_xlsx(app, poisoned):

@@ -9,6 +9,8 @@ import pytest
 
 from studyapp.database import intending_to_write
 from studyapp.extensions import db as _db
+from studyapp.domain.rendering import render_markdown
+from studyapp.models.ledger import PartyGroup
 from studyapp.services import chapters as chapter_service
 from tests.conftest import FIXED_NOW
 from tests.security import access_table as table
@@ -68,6 +70,13 @@ def poisoned(db, world):
                 obj.title = text
             side.module.summary = text
             side.study.place = text
+            ledger_record = side.activity
+            ledger_record.topic = ledger_record.place = ledger_record.decisions = text
+            ledger_record.minutes_md = MARKDOWN
+            ledger_record.minutes_html = render_markdown(MARKDOWN)
+            ledger_record.attendance[0].status, ledger_record.attendance[0].reason = "leave", PAYLOADS[n][:200]
+            side.attachment.filename = text[:200]
+            ledger_record.party_group = PartyGroup(unit_id=side.unit.id, name=PAYLOADS[n + 1])
             chapter_service.save_chapter(db.session, side.organizer, side.module, side.chapter,
                                          chapter_service.ChapterInput(number=1, title=text, body_md=MARKDOWN,
                                                                       lead_note_md=MARKDOWN,

@@ -36,6 +36,8 @@ class Side:
     round: object = None
     study: object = None
     practice_answer: object = None
+    activity: object = None
+    attachment: object = None
 
 
 @dataclass
@@ -50,7 +52,7 @@ class World:
             "user": side.member, "unit": side.unit, "module": side.module, "chapter": side.chapter,
             "version": side.version, "question": side.questions[0], "exam": side.exam, "sitting": side.sitting,
             "attempt": side.attempt, "contest": side.contest, "round": side.round, "session": side.study,
-            "practice_answer": side.practice_answer,
+            "practice_answer": side.practice_answer, "activity": side.activity, "attachment": side.attachment,
         }[kind]
 
 
@@ -93,4 +95,28 @@ def build_world(db, *, org, branch_a, branch_b, member_a, member_b, organizer_a,
                                                   correct=False, answered_at=FIXED_NOW)
             db.session.add(side.practice_answer)
         db.session.commit()
+        for side in sides.values():
+            side.activity, side.attachment = _ledger_record(db, side)
     return World(sides, admin, org)
+
+
+def _ledger_record(db, side):
+    """A held 支委会 with the member present, its minutes published, and a scanned sign-in sheet."""
+    from datetime import timedelta
+
+    from flask import current_app
+
+    from studyapp.services.ledger import activities, attachments
+    from studyapp.services.scope import managed_unit_ids
+    from tests.fixtures_ledger import SH
+
+    data = activities.ActivityInput(kind="committee", status="done", starts_at=FIXED_NOW - timedelta(days=2),
+                                    ends_at=FIXED_NOW - timedelta(days=2, hours=-1), topic=f"支委会{side.unit.id}",
+                                    minutes_public=True, attendance={side.member.id: ("present", "")})
+    activity = activities.save_activity(db.session, side.organizer, managed_unit_ids(db.session, side.organizer),
+                                        side.unit.id, None, data, FIXED_NOW, SH)
+    [attachment] = attachments.add_attachments(
+        db.session, side.organizer, activity, [("签到表.png", b"\x89PNG\r\n\x1a\n0000")],
+        attachments.storage(current_app.config["LEDGER_ATTACHMENTS_DIR"]), FIXED_NOW)
+    db.session.commit()
+    return activity, attachment

@@ -111,3 +111,32 @@ def test_two_thousand_members(db, admin):
     assert (m.name, m.unit.name, m.phone) == ("党员1234", "第3支部", "13800001234")
     again = run(db, admin, *lines)
     assert (again.created, again.unchanged) == (0, 2000) and count(db, User) == 2001
+
+
+def test_optional_member_category_and_party_group_columns(db, admin, branch_a):
+    from studyapp.models import PartyGroup
+
+    rows = ("姓名,党员编号,所属支部,党员类别,党小组\n张三,DY1,第一党支部,预备,第一党小组\n"
+            "李四,DY2,第一党支部,,第一党小组\n王五,DY3,第一党支部,正式党员,\n")
+    import_roster(db.session, admin, parse_roster(rows.encode(), "r.csv"), FIXED_NOW)
+    db.session.commit()
+    people = {u.username: u for u in db.session.query(User).filter(User.username.like("DY%"))}
+    assert [people[n].member_kind for n in ("DY1", "DY2", "DY3")] == ["probationary", "full", "full"]
+    [group] = db.session.query(PartyGroup).all()
+    assert (group.unit_id, group.name) == (branch_a.id, "第一党小组")
+    assert people["DY1"].party_group_id == people["DY2"].party_group_id == group.id
+    assert people["DY3"].party_group_id is None
+    # Re-importing without the columns keeps both; converting a member to 正式 is one cell.
+    again = import_roster(db.session, admin, parse_roster(
+        "姓名,党员编号,所属支部,党员类别\n张三,DY1,第一党支部,正式\n李四,DY2,第一党支部,\n".encode(), "r.csv"), FIXED_NOW)
+    db.session.commit()
+    assert (again.updated, again.unchanged) == (1, 1)
+    db.session.refresh(people["DY1"])
+    assert people["DY1"].member_kind == "full" and people["DY1"].party_group_id == group.id
+
+
+def test_unknown_member_category_is_a_problem_with_its_row_and_column():
+    with pytest.raises(ValidationFailed) as caught:
+        parse_roster("姓名,党员编号,所属支部,党员类别\n张三,DY1,第一党支部,积极分子\n".encode(), "r.csv")
+    assert [(p.line, p.column) for p in caught.value.problems] == [(2, "党员类别")]
+    assert "应为 正式 或 预备" in caught.value.problems[0].message

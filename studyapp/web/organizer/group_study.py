@@ -11,6 +11,7 @@ from ...extensions import db
 from ...services import group_study
 from ...services.errors import NotFound
 from ...services.publishing import audience_choices
+from ..clock import now
 from ..downloads import table_response
 from ..guards import managed_units
 from ..localtime import to_input
@@ -83,7 +84,7 @@ def _save(study, form: SessionForm):
             title=form.title.data, starts_at=form.starts_at.utc, ends_at=form.ends_at.utc, place=form.place.data,
             note=form.note.data, unit_ids=set(form.units.data or ()), chapter_ids=set(form.chapters.data or ()))
         with committing("集中学习已保存。") as done:
-            saved = group_study.save_session(db.session, current_user, managed_units(), study, data)
+            saved = group_study.save_session(db.session, current_user, managed_units(), study, data, now())
         if done:
             return redirect(url_for(".session_detail", session_id=saved.id))
     return render_template("organizer/group_study/form.html", form=form, study=study)
