@@ -1,6 +1,8 @@
 """The home page: what is assigned to me, at a glance; organizers also get their management shortcuts."""
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_login import current_user
 
@@ -10,6 +12,21 @@ from . import nav
 from .clock import now
 
 bp = Blueprint("main", __name__)
+
+
+@bp.app_template_global("nav_current")
+def nav_current(entries, endpoint, path):
+    """The navigation entry to highlight on this page (web/nav.py decides)."""
+    return nav.current(entries, endpoint, path, url_for)
+
+
+@bp.app_template_filter("day_time")
+def day_time(value) -> str:
+    """A moment as a member reads a deadline: "12月10日 18:00" in the organization's time zone."""
+    if value is None:
+        return ""
+    moment = value.astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
+    return f"{moment.month}月{moment.day}日 {moment:%H:%M}"
 
 
 @bp.route("/")

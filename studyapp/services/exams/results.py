@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from ...domain import scoring, timing
+from ...domain import grading, scoring, timing
 from ...domain.paper import display_letters
 from ...models import User
 from ...models.exams import Answer, Attempt, AttemptQuestion, Exam, Sitting
@@ -30,6 +30,15 @@ class ReviewItem:
     article_number: int | None
 
 
+@dataclass(frozen=True)
+class Tally:
+    """How a submitted paper went, question by question: 答对 / 答错 / 未答."""
+
+    right: int
+    wrong: int
+    unanswered: int
+
+
 @dataclass
 class ResultView:
     attempt: Attempt
@@ -39,6 +48,7 @@ class ResultView:
     review_visible: bool
     counts: bool  # this attempt is the one that counts for the member's record
     items: list[ReviewItem] = field(default_factory=list)
+    tally: Tally | None = None  # submitted attempts only; counts, never which question, so any policy shows it
 
 
 def attempt_result(session: Session, user: User, attempt: Attempt, now: datetime) -> ResultView:
@@ -51,7 +61,7 @@ def attempt_result(session: Session, user: User, attempt: Attempt, now: datetime
         status = "overdue"
     visible = timing.review_visible(exam.review_policy, submitted, now, sitting.closes_at)
     view = ResultView(attempt, exam, sitting, status, visible, submitted and _counting_id(session, attempt) == attempt.id)
-    if not visible:
+    if not submitted:
         return view
     saved = dict(session.execute(
         select(Answer.question_id, Answer.response).where(Answer.attempt_id == attempt.id)
@@ -60,6 +70,11 @@ def attempt_result(session: Session, user: User, attempt: Attempt, now: datetime
         select(AttemptQuestion).where(AttemptQuestion.attempt_id == attempt.id)
         .options(selectinload(AttemptQuestion.version)).order_by(AttemptQuestion.position)
     ).all()
+    right = sum(1 for item in items if item.correct)
+    blank = sum(1 for item in items if grading.is_blank(item.version.qtype, saved.get(item.question_id)))
+    view.tally = Tally(right, len(items) - right - blank, blank)
+    if not visible:
+        return view
     for item in items:
         version = item.version
         texts = {o["key"]: o["text"] for o in version.options or []}
