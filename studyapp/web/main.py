@@ -34,12 +34,9 @@ def home():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
     data = home_for(db.session, current_user, now(), current_app.config["TIMEZONE"])
-    cards = nav.visible(nav.CARDS, current_user.role)
-    # Organizers' management cards first; everyone's area cards (study, practice, ...) as entries below.
-    shortcuts = [card for card in cards if "member" not in card.roles]
-    entries = [card for card in cards if "member" in card.roles]
-    return render_template("main/home.html", home=data, shortcuts=shortcuts, entries=entries,
-                           endpoints=current_app.view_functions)
+    # Everyone's areas are in the navigation bar; only organizers' management areas get cards here.
+    shortcuts = [card for card in nav.visible(nav.CARDS, current_user.role) if "member" not in card.roles]
+    return render_template("main/home.html", home=data, shortcuts=shortcuts, endpoints=current_app.view_functions)
 
 
 @bp.route("/healthz")
