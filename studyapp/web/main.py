@@ -33,10 +33,12 @@ def day_time(value) -> str:
 def home():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
-    data = home_for(db.session, current_user, now(), current_app.config["TIMEZONE"])
+    moment = now()
+    data = home_for(db.session, current_user, moment, current_app.config["TIMEZONE"])
     # Everyone's areas are in the navigation bar; only organizers' management areas get cards here.
     shortcuts = [card for card in nav.visible(nav.CARDS, current_user.role) if "member" not in card.roles]
-    return render_template("main/home.html", home=data, shortcuts=shortcuts, endpoints=current_app.view_functions)
+    return render_template("main/home.html", home=data, shortcuts=shortcuts, endpoints=current_app.view_functions,
+                           now=moment)
 
 
 @bp.route("/healthz")

@@ -55,3 +55,16 @@ def test_records_and_home_write_the_score_the_same_way(client, auth, member_a, s
     client.post(f"/exams/attempts/{attempt_id}/submit")
     assert "10 分 · 不及格" in client.get("/exams/records").get_data(as_text=True)
     assert "10 分 · 不及格" in client.get("/").get_data(as_text=True)
+
+
+def test_home_leads_with_the_open_exam(client, auth, member_a, setup, clock):  # noqa: F811
+    _, sitting, _ = setup
+    auth.login(member_a)
+    home = client.get("/").get_data(as_text=True)
+    task = home.split('id="home-task"')[1].split("</section>")[0]
+    assert "条例知识测试" in task and "5月2日 16:00 截止" in task and "去考试" in task
+    assert home.index('id="home-task"') < home.index('id="home-daily"')
+    start(client, sitting)
+    clock.now = FIXED_NOW + timedelta(minutes=10)
+    task = client.get("/").get_data(as_text=True).split('id="home-task"')[1].split("</section>")[0]
+    assert "剩余 20 分钟" in task and "继续作答" in task

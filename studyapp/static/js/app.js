@@ -13,7 +13,7 @@
   // A box that scrolls sideways (a wide table on a phone) can be focused, so the keyboard can scroll it too.
   function focusableScrollers() {
     Array.prototype.forEach.call(document.querySelectorAll(".table-wrap, .reader table"), function (box) {
-      var scrolls = box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1;
+      var scrolls = box.scrollWidth > box.clientWidth;  // sideways only: a wrap never scrolls down (overflow-y: hidden)
       var inner = box.querySelector("a[href], button, input, select, textarea, [tabindex]");
       if (scrolls && !inner && !box.hasAttribute("tabindex")) {
         box.setAttribute("tabindex", "0");
