@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from ..domain import score_text, timing
 from ..domain.answer_text import describe_key, describe_response
+from ..domain.grading import is_blank
 from ..extensions import db, login_manager
 from ..models.exams import REVIEW_LABELS, Answer
 from ..services import exams as svc
@@ -155,6 +156,7 @@ def _review_row(view, item) -> dict:
     return {
         "item": item,
         "response": describe_response(item.qtype, relabel(item.response), shown),
+        "blank": is_blank(item.qtype, item.response),
         "key": describe_key(item.qtype, relabel(item.key), shown),
         "link": article_url(view.exam.module.slug, item.chapter_number, item.article_number),
     }

@@ -45,6 +45,7 @@ def test_result_starts_with_a_summary_and_can_show_only_the_misses(client, auth,
     assert html.count('class="panel review-item') == 4 and "只看错题（3）" in html
     only = client.get(f"/exams/attempts/{attempt_id}/result?only=wrong").get_data(as_text=True)
     assert only.count('class="panel review-item is-wrong') == 3 and "review-item is-right" not in only
+    assert only.count("○ 未作答") == 2 and only.count("✗ 错误") == 1
 
 
 def test_records_and_home_write_the_score_the_same_way(client, auth, member_a, setup):  # noqa: F811
