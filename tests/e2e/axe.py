@@ -45,7 +45,13 @@ def violations(page) -> list[str]:
 
 
 class AxeWatch:
-    """Scans each page once it has loaded; pages whose scan a navigation interrupted are scanned again at the end."""
+    """Every page a context opened gets scanned once per kind.
+
+    A page shown by a POST (a graded answer, a form with its errors) is scanned as it loads, since it cannot be
+    opened again. A page shown by a GET is scanned at the test's own checks (check_phone_page, as the member
+    sees it then) or, failing that, opened again and scanned when the test ends: scanning while the test goes
+    on would compete with it for the browser.
+    """
 
     def __init__(self):
         self.visited: dict[str, str] = {}
@@ -54,19 +60,33 @@ class AxeWatch:
         self.automatic = True
 
     def attach_page(self, page):
-        page.on("load", lambda: self.scan(page) if self.automatic else None)
+        method = ["GET"]  # of the request that brought the page's current document
+
+        def request(req):
+            if req.is_navigation_request() and req.frame.parent_frame is None:
+                method[0] = req.method
+
+        page.on("request", request)
+        page.on("load", lambda: self._loaded(page, method[0]))
+
+    def _loaded(self, page, method: str):
+        if not self.automatic or urlsplit(page.url).scheme not in ("http", "https"):
+            return
+        if method == "GET":
+            self.visited.setdefault(page_kind(page.url), page.url)
+        else:
+            self.scan(page)
 
     def scan(self, page, strict: bool = False):
-        """Scan the page unless a page of its kind was; strict: a scan that cannot run is a failure."""
+        """Scan the page unless a page of its kind was; strict: always, and a scan that cannot run is a failure."""
         if urlsplit(page.url).scheme not in ("http", "https"):
             return
         kind = page_kind(page.url)
-        self.visited.setdefault(kind, page.url)
         if kind in self.scanned and not strict:
             return
         try:
             found = violations(page)
-        except Exception as exc:  # the test navigated on while the scan ran: scanned again at the end
+        except Exception as exc:  # the test navigated on while the scan ran
             if strict:
                 raise AssertionError(f"axe could not scan {page.url}: {exc}") from exc
             return
@@ -74,7 +94,7 @@ class AxeWatch:
         self.problems += found
 
     def finish(self, context):
-        """Open again and scan the pages that were only passed through (redirects, quick clicks)."""
+        """Open again and scan the pages no check scanned."""
         self.automatic = False
         missed = [url for kind, url in self.visited.items() if kind not in self.scanned]
         if not missed:
