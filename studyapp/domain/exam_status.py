@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from .score_text import FAILED, PASSED  # one word for passing on every page
 from .timing import CLOSED, UPCOMING
 
 NOT_OPEN = "未开始"
 NOT_STARTED = "未参考"
 ANSWERING = "作答中"
 SUBMITTED = "已交卷"
-PASSED = "及格"
-FAILED = "不及格"
 ABSENT = "缺考"
 
 #: In the order a page lists the counts.

@@ -24,7 +24,7 @@ class WrongAnswer(db.Model):
     __tablename__ = "wrong_answers"
     __table_args__ = (
         UniqueConstraint("user_id", "question_id"),
-        CheckConstraint("wrong_count >= 1", name="wrong_count"),
+        CheckConstraint("wrong_count >= 0", name="wrong_count"),  # 0: only ever left unanswered
         CheckConstraint("correct_streak >= 0", name="correct_streak"),
         CheckConstraint("last_source IN ('practice', 'exam')", name="last_source"),
         Index("ix_wrong_answers_user_recent", "user_id", "last_wrong_at"),
@@ -35,7 +35,7 @@ class WrongAnswer(db.Model):
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), index=True)
     #: The version the member last got wrong: the book shows that wording and its key.
     last_version_id: Mapped[int] = mapped_column(ForeignKey("question_versions.id"))
-    #: How many times the question was missed (practice and exams together).
+    #: How many times the question was answered wrongly (practice and exams; a blank exam answer adds 0).
     wrong_count: Mapped[int] = mapped_column(default=1)
     #: The member's answer at the last miss, in the canonical response shape (None: left blank).
     last_response: Mapped[object | None] = mapped_column(JSON)

@@ -3,7 +3,8 @@
 Rule: every miss (practice or exam, an unanswered exam question included) adds the question to the
 member's book, or reopens it, and resets its streak. An exam's misses come here only once the exam's
 review policy shows the member that attempt's answers (services.exams.misses); the book never lists a
-question whose key is withheld from the member now (services.key_access). A correct PRACTICE answer to a question in the
+question whose key is withheld from the member now (services.key_access). An unanswered question is not
+counted as 答错 (wrong_count): the member did not get it wrong, they did not reach it. A correct PRACTICE answer to a question in the
 book adds one to its streak; RESOLVE_AFTER correct practice answers in a row mark it resolved
 (掌握). Correct exam answers leave the book alone: the book is re-practised, not re-examined.
 
@@ -43,8 +44,9 @@ def record_results(session: Session, user_id: int, results: Iterable[Result], no
         question_id, version_id, correct = row[0], row[1], row[2]
         response = row[3] if len(row) > 3 else None
         if not correct:
+            unanswered = source == "exam" and len(row) > 3 and _blank(response)
             misses.append(dict(user_id=user_id, question_id=question_id, last_version_id=version_id,
-                               last_response=response))
+                               last_response=response, wrong_count=0 if unanswered else 1))
         elif source == "practice":
             _record_hit(session, user_id, question_id, now)
     _record_misses(session, misses, now, source)
@@ -65,7 +67,7 @@ def _record_misses(session, misses: list[dict], now, source) -> None:
     if not misses:
         return
     stmt = _miss_upsert(session.get_bind().dialect.name)
-    fixed = dict(wrong_count=1, first_wrong_at=now, last_wrong_at=now, last_source=source, correct_streak=0,
+    fixed = dict(first_wrong_at=now, last_wrong_at=now, last_source=source, correct_streak=0,
                  resolved_at=None)
     # A batch never names a question twice (a multi-row INSERT could not update the same row twice).
     batches: list[list[dict]] = [[]]
@@ -89,11 +91,18 @@ def _miss_upsert(dialect: str):
     return stmt.on_conflict_do_update(
         index_elements=[table.c.user_id, table.c.question_id],
         set_=dict(
-            wrong_count=table.c.wrong_count + 1, last_version_id=stmt.excluded.last_version_id,
+            wrong_count=table.c.wrong_count + stmt.excluded.wrong_count, last_version_id=stmt.excluded.last_version_id,
             last_response=stmt.excluded.last_response, last_wrong_at=stmt.excluded.last_wrong_at,
             last_source=stmt.excluded.last_source, correct_streak=0, resolved_at=None,
         ),
     )
+
+
+def _blank(response) -> bool:
+    """No answer given, whatever the question type (None, "", [] or blanks left empty)."""
+    if response is None or response == "":
+        return True
+    return isinstance(response, list) and all(not str(item).strip() for item in response)
 
 
 def _record_hit(session, user_id, question_id, now) -> None:

@@ -1,8 +1,8 @@
 """Member contest pages: running contests, playing a round one question at a time, leaderboards.
 
-Works without JavaScript: each answer is a plain form POST and the page reloads on the next
-question. contest.js only shows the server's countdown and reloads when it runs out; the server
-decides what counts.
+Works without JavaScript: each answer is a plain form POST; the page then shows that question's
+correct answer, and the next question (and its clock) comes when the member asks for it. contest.js
+only shows the server's countdown and reloads when it runs out; the server decides what counts.
 """
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 
 from ..domain import contest_rules
 from ..domain import standings as standing_rules
+from ..domain.answer_text import describe_key, describe_response
 from ..database import intending_to_write
 from ..extensions import db
 from ..models import QuestionVersion
@@ -77,7 +78,18 @@ def start(contest_id: int):
 
 @bp.route("/rounds/<int:round_id>")
 def play(round_id: int):
-    """The current question, handed out (and its clock started) by this request, or the round's result."""
+    """The current question, handed out (and its clock started) by this request, or the round's result.
+
+    ?after=N shows question N's outcome and correct answer once it is settled, and starts no clock.
+    """
+    after = request.args.get("after", type=int)
+    if after is not None and 0 < after < 2**31:
+        try:
+            settled = contests.settled_question(db.session, current_user, round_id, after, now())
+        except NotFound:
+            settled = None
+        if settled is not None:
+            return _settled_page(round_id, settled)
     try:
         current = contests.state(db.session, current_user, round_id, now())
     except NotFound:
@@ -87,6 +99,14 @@ def play(round_id: int):
         return render_template("contests/result.html", round=current.round, contest=current.contest,
                                flag_labels=contest_rules.FLAG_LABELS)
     return render_template("contests/play.html", state=current, q=current.question)
+
+
+def _settled_page(round_id: int, settled):
+    version = settled.version
+    return render_template(
+        "contests/answered.html", round_id=round_id, s=settled, version=version,
+        your_answer=describe_response(version.qtype, settled.response, version.options) if settled.answered else None,
+        key=describe_key(version.qtype, version.answer, version.options))
 
 
 @bp.route("/rounds/<int:round_id>/answer", methods=["POST"])
@@ -111,19 +131,18 @@ def answer(round_id: int):
         return redirect(url_for(".play", round_id=round_id))
     db.session.commit()
     if not result.accepted:
-        message, category = "超时作答，本题不计分。", "warning"
+        message = "超时作答，本题不计分。"
     elif not result.revealed:
-        message, category = "已作答。", "info"
+        message = "已作答。"
     elif result.correct:
-        message, category = "回答正确！", "success"
+        message = "回答正确！"
     else:
-        message, category = "回答错误。", "info"
+        message = "回答错误。"
     if _wants_json():
         return jsonify(accepted=result.accepted, correct=result.correct if result.revealed else None,
                        finished=result.finished,
                        message=message, next=url_for(".play", round_id=round_id))
-    flash(message, category)
-    return redirect(url_for(".play", round_id=round_id))
+    return redirect(url_for(".play", round_id=round_id, after=position))
 
 
 def _wants_json() -> bool:
@@ -154,6 +173,7 @@ def board(contest_id: int):
     moment = now()
     which = standing_rules.public_board(moment, contest.closes_at, contest.freeze_minutes)
     branches, computed_at = branch_board(contest, which, moment)
+    branches = contests.with_own_branch(db.session, contest, which, branches, current_user.unit_id)
     overall = contests.leaderboard(db.session, contest, which, current_user, limit=20)
     # A phone shows the leading branches and the member's own; the organizer's monitor lists them all.
     ranked = list(enumerate(branches, start=1))

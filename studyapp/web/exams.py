@@ -10,8 +10,9 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..domain import timing
+from ..domain import score_text, timing
 from ..domain.answer_text import describe_key, describe_response
+from ..domain.grading import is_blank
 from ..extensions import db, login_manager
 from ..models.exams import REVIEW_LABELS, Answer
 from ..services import exams as svc
@@ -22,19 +23,17 @@ from .nav import add_card, add_nav
 
 bp = Blueprint("exams", __name__, url_prefix="/exams")
 add_nav("exams.index", "考试", order=12)
-add_nav("exams.records", "成绩", order=22)
+add_nav("exams.records", "成绩", order=22, also=("exams.result",))
 add_card("exams.index", "考试", "参加本支部安排的考试，计时作答、自动保存", order=30)
 add_card("exams.records", "我的成绩", "历次考试的成绩、是否及格和答案解析", order=35)
 
 TYPE_NAMES = {"single": "单选题", "multiple": "多选题", "true_false": "判断题", "fill_blank": "填空题"}
 
 
-@bp.app_template_filter("score")
-def score_filter(value) -> str:
-    """A score as people write it: 10, 7.5, 3.33 (never 10.0)."""
-    if value is None:
-        return "—"
-    return f"{float(value):.2f}".rstrip("0").rstrip(".")
+# One way to write a score on every page (domain/score_text.py; exports use the same functions).
+bp.add_app_template_filter(score_text.points, "score")
+bp.add_app_template_filter(score_text.score_text, "score_text")
+bp.add_app_template_filter(score_text.verdict, "verdict")
 
 
 def _wants_json() -> bool:
@@ -63,8 +62,9 @@ def _attempt_or_404(attempt_id: int):
 
 @bp.route("/")
 def index():
-    offers = svc.open_sittings_for(db.session, current_user, now())
-    return render_template("exams/index.html", offers=offers)
+    at = now()
+    offers = svc.open_sittings_for(db.session, current_user, at)
+    return render_template("exams/index.html", offers=offers, now=at)
 
 
 @bp.route("/sittings/<int:sitting_id>/start", methods=["POST"])
@@ -137,7 +137,8 @@ def result(attempt_id):
     found = _attempt_or_404(attempt_id)
     view = svc.attempt_result(db.session, current_user, found, now())
     return render_template("exams/result.html", view=view, rows=[_review_row(view, item) for item in view.items],
-                           review_labels=REVIEW_LABELS, type_names=TYPE_NAMES)
+                           review_labels=REVIEW_LABELS, type_names=TYPE_NAMES,
+                           only_wrong=request.args.get("only") == "wrong")
 
 
 def _review_row(view, item) -> dict:
@@ -155,6 +156,7 @@ def _review_row(view, item) -> dict:
     return {
         "item": item,
         "response": describe_response(item.qtype, relabel(item.response), shown),
+        "blank": is_blank(item.qtype, item.response),
         "key": describe_key(item.qtype, relabel(item.key), shown),
         "link": article_url(view.exam.module.slug, item.chapter_number, item.article_number),
     }

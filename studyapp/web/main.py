@@ -1,6 +1,8 @@
 """The home page: what is assigned to me, at a glance; organizers also get their management shortcuts."""
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_login import current_user
 
@@ -12,17 +14,31 @@ from .clock import now
 bp = Blueprint("main", __name__)
 
 
+@bp.app_template_global("nav_current")
+def nav_current(entries, endpoint, path):
+    """The navigation entry to highlight on this page (web/nav.py decides)."""
+    return nav.current(entries, endpoint, path, url_for)
+
+
+@bp.app_template_filter("day_time")
+def day_time(value) -> str:
+    """A moment as a member reads a deadline: "12月10日 18:00" in the organization's time zone."""
+    if value is None:
+        return ""
+    moment = value.astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
+    return f"{moment.month}月{moment.day}日 {moment:%H:%M}"
+
+
 @bp.route("/")
 def home():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
-    data = home_for(db.session, current_user, now(), current_app.config["TIMEZONE"])
-    cards = nav.visible(nav.CARDS, current_user.role)
-    # Organizers' management cards first; everyone's area cards (study, practice, ...) as entries below.
-    shortcuts = [card for card in cards if "member" not in card.roles]
-    entries = [card for card in cards if "member" in card.roles]
-    return render_template("main/home.html", home=data, shortcuts=shortcuts, entries=entries,
-                           endpoints=current_app.view_functions)
+    moment = now()
+    data = home_for(db.session, current_user, moment, current_app.config["TIMEZONE"])
+    # Everyone's areas are in the navigation bar; only organizers' management areas get cards here.
+    shortcuts = [card for card in nav.visible(nav.CARDS, current_user.role) if "member" not in card.roles]
+    return render_template("main/home.html", home=data, shortcuts=shortcuts, endpoints=current_app.view_functions,
+                           now=moment)
 
 
 @bp.route("/healthz")

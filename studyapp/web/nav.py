@@ -13,6 +13,7 @@ class Entry:
     roles: tuple[str, ...] = ALL_ROLES
     order: int = 50
     text: str = ""  # for home cards: one line saying what is there
+    also: tuple[str, ...] = ()  # other endpoints that belong to this entry (highlighted as it)
 
 
 NAV: list[Entry] = []
@@ -25,8 +26,23 @@ def _add(target: list[Entry], entry: Entry) -> None:
         target.sort(key=lambda item: item.order)
 
 
-def add_nav(endpoint: str, label: str, roles=ALL_ROLES, order: int = 50) -> None:
-    _add(NAV, Entry(endpoint, label, tuple(roles), order))
+def add_nav(endpoint: str, label: str, roles=ALL_ROLES, order: int = 50, also=()) -> None:
+    _add(NAV, Entry(endpoint, label, tuple(roles), order, also=tuple(also)))
+
+
+def current(entries: list[Entry], endpoint: str | None, path: str, url_for) -> str | None:
+    """The endpoint of the entry to highlight: the page's own entry, one that claims it, else the longest URL prefix."""
+    if endpoint is None:
+        return None
+    for entry in entries:
+        if endpoint == entry.endpoint or endpoint in entry.also:
+            return entry.endpoint
+    best, length = None, 1
+    for entry in entries:
+        url = url_for(entry.endpoint).rstrip("/")
+        if len(url) > length and (path == url or path.startswith(url + "/")):
+            best, length = entry.endpoint, len(url)
+    return best
 
 
 def add_card(endpoint: str, label: str, text: str, roles=ALL_ROLES, order: int = 50) -> None:

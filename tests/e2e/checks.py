@@ -1,4 +1,4 @@
-"""Accessibility and layout checks run inside the page (plain DOM queries, no external tools)."""
+"""Accessibility and layout checks run inside the page: plain DOM queries, and axe-core (tests/e2e/axe.py)."""
 from __future__ import annotations
 
 _UNLABELLED_FIELDS = """
@@ -73,6 +73,9 @@ def check_phone_page(page, shot=None, name=None):
     assert_labelled(page)
     assert_named(page)
     assert_tap_targets(page)
+    watch = getattr(page.context, "watch", None)
+    if watch is not None:  # axe over the page as it is now (an open dialog, a chosen answer), not only as loaded
+        watch.axe.scan(page, strict=True)
     if shot and name:
         shot(page, name)
 

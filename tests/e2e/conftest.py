@@ -6,8 +6,8 @@ STUDYAPP_TEST_DATABASE_URL is set (the schema goes in the URL as libpq `options`
 hook is needed). Tables come from `flask init-db` (the Alembic migrations, as a real install does),
 people and content from `flask demo`, and one member with a one-time code from `flask import-members`.
 
-Every page a test opens is watched: a request to any other host, a console error or an uncaught
-exception fails the test. Screenshots go to test-artifacts/e2e/ for a person to look at.
+Every page a test opens is watched: a request to any other host, a console error, an uncaught
+exception or a serious or critical axe-core violation (tests/e2e/axe.py) fails the test. Screenshots go to test-artifacts/e2e/ for a person to look at.
 """
 from __future__ import annotations
 
@@ -26,6 +26,8 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 from sqlalchemy import create_engine, text
+
+from .axe import AxeWatch
 
 CHROMIUM = os.environ.get("STUDYAPP_E2E_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -158,6 +160,7 @@ class Watch:
     def __init__(self, base_url: str):
         self.origin = urlsplit(base_url).netloc
         self.problems: list[str] = []
+        self.axe = AxeWatch()
 
     def attach(self, context):
         context.route("**/*", self._route)
@@ -175,6 +178,7 @@ class Watch:
     def _page(self, page):
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.problems.append(f"uncaught error: {error}"))
+        self.axe.attach_page(page)
 
     def _console(self, message):
         if message.type != "error":
@@ -206,7 +210,11 @@ def new_context(browser, live_server, request):
     yield make
     problems = []
     for context in made:
-        problems += context.watch.problems
+        try:
+            context.watch.axe.finish(context)
+        except Exception as exc:  # noqa: BLE001 - reported with the other problems
+            problems.append(f"axe: {exc}")
+        problems += context.watch.problems + [f"axe: {line}" for line in dict.fromkeys(context.watch.axe.problems)]
         context.close()
     if problems:
         pytest.fail("browser problems:\n" + "\n".join(problems), pytrace=False)

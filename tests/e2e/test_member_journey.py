@@ -113,6 +113,7 @@ def test_member_journey(new_context, live_server, shot):
     context.watch.offline_ok = False
     page.reload()
     expect(page.locator(".exam-q input:checked")).to_have_count(2)
+    expect(current).to_have_attribute("data-position", "2")  # back at the question the member was on
 
     # The answer card jumps to question 5; flag it and answer it.
     page.get_by_role("link", name="答题卡").first.click()
@@ -127,9 +128,9 @@ def test_member_journey(new_context, live_server, shot):
     expect(page.locator(".exam-card__cell.is-done")).to_have_count(3)
 
     # Submitting asks first, naming the unanswered questions.
-    page.get_by_role("button", name="交卷").click()
+    page.locator(".exam-bar__submit").click()
     confirm = page.get_by_role("dialog", name="确认交卷")
-    expect(confirm).to_contain_text("未作答：第3、4、6")
+    expect(confirm).to_contain_text("未作答：第3–4、6–")
     check_phone_page(page, shot, "member-16-exam-confirm")
     confirm.get_by_role("button", name="确认交卷").click()
     page.wait_for_url(re.compile(r"/result$"))

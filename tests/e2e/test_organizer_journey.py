@@ -74,7 +74,7 @@ def test_monitor_results_and_exports(new_context, shot):
     expect(organizer.locator("main")).to_contain_text(re.compile(r"作答中\s*1"))
     check_desktop_page(organizer, shot, "organizer-06-monitor")
 
-    member.get_by_role("button", name="交卷").click()
+    member.locator(".exam-bar__submit").click()
     member.get_by_role("dialog", name="确认交卷").get_by_role("button", name="确认交卷").click()
     member.wait_for_url(re.compile(r"/result$"))
 

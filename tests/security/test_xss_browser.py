@@ -250,7 +250,7 @@ def _walk(browser, poisoned_server):
     member.check()
     page.locator(".exam-q:not([hidden]) .exam-option").first.click()
     page.locator("#exam-save-status").filter(has_text="已保存").wait_for()
-    page.get_by_role("button", name="交卷").click()
+    page.locator(".exam-bar__submit").click()
     page.get_by_role("dialog", name="确认交卷").get_by_role("button", name="确认交卷").click()
     page.wait_for_url("**/result")
     member.check()

@@ -208,11 +208,12 @@ def test_double_submit_graded_once(db, exam_setup, member_a):
     _, sitting, q = exam_setup
     attempt, _ = start(db, member_a, sitting)
     save(db, member_a, attempt, q["single"], "A", 1)
+    save(db, member_a, attempt, q["true_false"], False, 2)
     first = submit(db, member_a, attempt, NOW + timedelta(minutes=5))
     again = submit(db, member_a, attempt, NOW + timedelta(minutes=9))
     assert first == again and first.score == 0
     counts = db.session.scalars(select(WrongAnswer.wrong_count).where(WrongAnswer.user_id == member_a.id)).all()
-    assert sorted(counts) == [1, 1, 1, 1]
+    assert sorted(counts) == [0, 0, 1, 1]  # two wrong answers counted once each; two blanks are in, not 答错
 
 
 def test_attempts_allowed_and_audience(db, exam_setup, member_a, member_b):

@@ -47,6 +47,7 @@ def test_concurrent_submits_grade_once(app, db, exam_setup, member_a):
     _, sitting, q = exam_setup
     attempt, _ = svc.start_attempt(db.session, member_a, sitting.id, FIXED_NOW)
     svc.save_answer(db.session, member_a, attempt.id, q["single"].id, "B", 1, FIXED_NOW)
+    svc.save_answer(db.session, member_a, attempt.id, q["true_false"].id, False, 2, FIXED_NOW)  # wrong
     db.session.commit()
     attempt_id, user_id = attempt.id, member_a.id
     db.session.remove()
@@ -62,7 +63,7 @@ def test_concurrent_submits_grade_once(app, db, exam_setup, member_a):
     row = db.session.get(Attempt, attempt_id)
     assert row.status == "submitted" and row.score == 10
     assert db.session.scalar(select(func.count()).select_from(WrongAnswer)) == 3  # one per missed question
-    assert set(db.session.scalars(select(WrongAnswer.wrong_count))) == {1}
+    assert sorted(db.session.scalars(select(WrongAnswer.wrong_count))) == [0, 0, 1]  # blanks are not 答错
     awarded = db.session.scalars(select(AttemptQuestion.awarded).where(AttemptQuestion.attempt_id == attempt_id))
     assert sorted(awarded) == [0, 0, 0, 10]
 
@@ -87,6 +88,7 @@ def test_finalize_twice_at_once_plus_member_submit(app, db, exam_setup, member_a
     _, sitting, q = exam_setup
     attempt, _ = svc.start_attempt(db.session, member_a, sitting.id, FIXED_NOW)
     svc.save_answer(db.session, member_a, attempt.id, q["true_false"].id, True, 1, FIXED_NOW)
+    svc.save_answer(db.session, member_a, attempt.id, q["single"].id, "A", 2, FIXED_NOW)  # wrong
     db.session.commit()
     attempt_id, user_id = attempt.id, member_a.id
     late = FIXED_NOW + timedelta(hours=1)
@@ -107,7 +109,7 @@ def test_finalize_twice_at_once_plus_member_submit(app, db, exam_setup, member_a
     assert {score for kind, score in results if kind == "member"} == {10}
     row = db.session.get(Attempt, attempt_id)
     assert (row.status, row.finalized_by, row.score) == ("submitted", "deadline", 10)
-    assert set(db.session.scalars(select(WrongAnswer.wrong_count))) == {1}
+    assert sorted(db.session.scalars(select(WrongAnswer.wrong_count))) == [0, 0, 1]  # graded once; blanks not 答错
 
 
 def test_one_in_progress_enforced_by_the_database(db, exam_setup, member_a):

@@ -42,7 +42,43 @@ def test_late_answer_via_page_scores_nothing(client, auth, db, member_a, make_co
     clock.now += timedelta(seconds=12)
     answered = client.post("/contests/rounds/1/answer", data={"position": 1, "answer": KEY}, follow_redirects=True)
     text = answered.get_data(as_text=True)
-    assert "超时作答，本题不计分" in text and "答对 <strong>0</strong> / 1 题" in text
+    assert "超时作答，本题不计分" in text and "查看本轮成绩" in text
+    assert "答对 <strong>0</strong> / 1 题" in client.get("/contests/rounds/1").get_data(as_text=True)
+
+
+def test_after_an_answer_the_key_shows_and_the_next_clock_waits(client, auth, db, member_a, make_contest, clock):
+    from studyapp.models.contests import RoundQuestion
+
+    contest = make_contest(seconds_per_question=20)
+    auth.login(member_a)
+    client.post(f"/contests/{contest.id}/start")
+    client.get("/contests/rounds/1")
+    # Asking for question 1's outcome before it is settled shows the question again, never its key.
+    early = client.get("/contests/rounds/1?after=1").get_data(as_text=True)
+    assert "正确答案" not in early and 'id="contest-form"' in early
+    clock.now += timedelta(seconds=3)
+    answered = client.post("/contests/rounds/1/answer", data={"position": 1, "answer": "A" if KEY != "A" else "B"})
+    assert answered.headers["Location"].endswith("/contests/rounds/1?after=1")
+    page = client.get(answered.headers["Location"]).get_data(as_text=True)
+    assert "回答错误" in page and "正确答案" in page and "下一题" in page
+    clock.now += timedelta(minutes=5)  # reading the answer takes no time from question 2
+    db.session.commit()
+    second = db.session.query(RoundQuestion).filter_by(position=2).one()
+    assert second.shown_at is None
+    nxt = client.get("/contests/rounds/1").get_data(as_text=True)
+    assert "第 2 / 3 题" in nxt and 'data-remaining-ms="20000"' in nxt
+    assert "服务器时间" not in nxt  # plain words: how long each question has
+
+
+def test_branch_table_shows_my_finished_round_at_once(client, auth, db, member_a, make_contest, clock):
+    contest = make_contest()
+    auth.login(member_a)
+    before = client.get(f"/contests/{contest.id}/board").get_data(as_text=True)  # caches the branch rows
+    assert "<td>0/" in before
+    _play_round(client, db, contest, clock)
+    board = client.get(f"/contests/{contest.id}/board").get_data(as_text=True)
+    mine = board.split('class="contest-me"')[-1].split("</tr>")[0]
+    assert "第一党支部" in mine and "<td>1/" in mine  # inside the 30 s cache, my own branch is fresh
 
 
 def test_member_outside_the_audience_gets_404(client, auth, member_b, branch_a, make_contest, clock):

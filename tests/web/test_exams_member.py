@@ -56,7 +56,7 @@ def test_member_sits_exam_end_to_end(client, auth, db, member_a, setup, clock):
     result = client.get(f"/exams/attempts/{attempt_id}/result")
     text = result.get_data(as_text=True)
     assert result.headers["Cache-Control"] == "no-store"
-    assert "<strong>20</strong> / 40 分" in text and "不及格" in text and KEY_MARK in text
+    assert "20 分 · 不及格" in text and "满分 40 分" in text and KEY_MARK in text
     assert "/study/exam-bank/1#art-1" in text and "用时 12 分 0 秒" in text
     again = client.post(f"/exams/attempts/{attempt_id}/submit", headers={"Accept": "application/json"})
     assert again.get_json()["score"] == 20
@@ -130,7 +130,7 @@ def test_never_review_and_overdue_result(client, auth, db, member_a, setup, cloc
     assert "考试时间已到" in html
     client.post(f"/exams/attempts/{attempt_id}/submit")
     html = client.get(f"/exams/attempts/{attempt_id}/result").get_data(as_text=True)
-    assert "<strong>10</strong>" in html and "时间到" in html and "本考试不公布答案" in html
+    assert "10 分 · " in html and "时间到" in html and "本考试不公布答案" in html
     assert KEY_MARK not in html and FILL_KEY not in html
 
 

@@ -14,7 +14,8 @@ def test_empty_home_degrades_gracefully(client, auth, member_a, clock):
     assert page.status_code == 200
     for empty in ("目前没有待参加的考试", "目前没有进行中的竞赛", "暂无学习任务", "还没有成绩记录"):
         assert empty in text
-    assert "0 天" in text and "0 题" in text and 'id="home-manage"' not in text and "按章学习" in text
+    assert "0 天" in text and "0 题" in text and 'id="home-manage"' not in text
+    assert "常用入口" not in text  # the nav already lists every area
 
 
 def test_home_shows_contests_modules_daily_streak_reviews_and_scores(client, auth, db, member_a, make_contest,

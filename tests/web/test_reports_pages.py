@@ -9,6 +9,7 @@ import statistics as pystats
 import pytest
 from openpyxl import load_workbook
 
+from studyapp.domain.score_text import points
 from studyapp.models import User
 
 EVIL = '=HYPERLINK("http://evil.example","点我")'
@@ -76,7 +77,7 @@ def test_sitting_page_figures_by_branch(client, auth, admin, cohort, branch_a, b
         if record.counted:
             bins[min(int(record.counted["score"]) // 10, 9)] += 1
     assert cells(html, "90–100%")[1] == str(bins[9])
-    assert cells(html, "未通过")[1] == str(everyone["sat"] - everyone["passed"])
+    assert cells(html, "不及格")[1] == str(everyone["sat"] - everyone["passed"])
 
 
 def test_summary_exports_keep_numbers_numeric(client, auth, admin, cohort, branch_a):
@@ -162,7 +163,7 @@ def test_member_detail_shows_answers_after_submission(client, auth, organizer_a,
     auth.login(organizer_a)
     html = client.get(f"/manage/reports/sittings/{cohort.sitting.id}/members/{record.user.id}").get_data(as_text=True)
     first = record.submitted[0]
-    assert f"{first['score']} / 100.0" in html
+    assert f"{points(first['score'])} / 100 分 · " in html  # one way to write a score (domain/score_text.py)
     assert "答案：B. 选项B内容" in html
     answers = list(read_xlsx(client.get(
         f"/manage/reports/sittings/{cohort.sitting.id}/members/{record.user.id}?format=xlsx"

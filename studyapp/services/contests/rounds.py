@@ -133,6 +133,34 @@ def state(session: Session, user: User, round_id: int, now: datetime) -> RoundSt
 
 
 @dataclass(frozen=True)
+class SettledQuestion:
+    """A question of the round once it is settled for the member (answered, or its time ran out): with its key."""
+
+    position: int
+    total: int
+    version: QuestionVersion
+    response: object
+    answered: bool  # False: the time ran out first
+    correct: bool
+    late: bool
+    finished: bool  # the round has no question left
+
+
+def settled_question(session: Session, user: User, round_id: int, position: int, now: datetime) -> SettledQuestion:
+    """The key of a contest question is shown to the member only after that question is settled for them."""
+    round_ = round_for_member(session, user, round_id)
+    contest = session.get(Contest, round_.contest_id)
+    item = next((q for q in round_.questions if q.position == position), None)
+    if item is None or item.shown_at is None or not _done(contest, item, now):
+        raise NotFound("题目不存在")
+    if not key_access.may_see_key(session, user, item.question_id, now):
+        raise NotFound("题目不存在")  # the member goes on to the next question without the key
+    finished = round_.status == "finished" or all(_done(contest, q, now) for q in round_.questions)
+    return SettledQuestion(position, len(round_.questions), session.get(QuestionVersion, item.question_version_id),
+                           item.response, item.answered_at is not None, bool(item.correct), bool(item.late), finished)
+
+
+@dataclass(frozen=True)
 class AnswerResult:
     accepted: bool  # False: arrived after the deadline and allowance, scores nothing
     correct: bool

@@ -184,6 +184,22 @@ def branch_standings(session: Session, contest: Contest, board: str, now: dateti
     return rows, now
 
 
+def with_own_branch(session: Session, contest: Contest, board: str, rows: list[rules.BranchRow],
+                    branch_id: int | None) -> list[rules.BranchRow]:
+    """The (cached) branch rows with the viewer's own branch read fresh and re-ranked: a member sees their
+    finished round in their branch's row at once; other branches' rows may be up to the cache age old."""
+    own = next((row for row in rows if row.unit_id == branch_id), None)
+    if own is None:
+        return rows
+    count, score, time = session.execute(
+        select(func.count(), func.sum(ContestStanding.best_score), func.sum(ContestStanding.best_time_ms))
+        .where(ContestStanding.contest_id == contest.id, ContestStanding.board == board,
+               ContestStanding.branch_id == branch_id)).one()
+    fresh = rules.BranchRow(own.unit_id, own.name, max(own.audience, count), count, float(score or 0),
+                            float(time or 0))
+    return rules.rank_branches([fresh if row is own else row for row in rows])
+
+
 def export_rows(session: Session, contest: Contest) -> Iterator[tuple]:
     """Every ranked member of the live board: rank, name, login, branch, score, seconds, reached."""
     stmt = (select(ContestStanding, User.name, User.username, Unit.name)

@@ -27,6 +27,8 @@ class SittingOffer:
     exam: Exam
     attempts_left: int
     in_progress_attempt_id: int | None
+    #: When the attempt in progress ends (its own time limit or the sitting's close, whichever is first).
+    in_progress_deadline: datetime | None = None
 
 
 def open_sittings_for(session: Session, user: User, now: datetime) -> list[SittingOffer]:
@@ -40,9 +42,10 @@ def open_sittings_for(session: Session, user: User, now: datetime) -> list[Sitti
     offers = []
     for sitting in sittings:
         mine = session.scalars(select(Attempt).where(Attempt.sitting_id == sitting.id, Attempt.user_id == user.id)).all()
-        live = next((a.id for a in mine if a.status == "in_progress" and not timing.is_overdue(now, a.deadline)), None)
+        live = next((a for a in mine if a.status == "in_progress" and not timing.is_overdue(now, a.deadline)), None)
         left = max(0, sitting.exam.attempts_allowed - len(mine))
-        offers.append(SittingOffer(sitting, sitting.exam, left, live))
+        offers.append(SittingOffer(sitting, sitting.exam, left, live.id if live else None,
+                                   live.deadline if live else None))
     return offers
 
 

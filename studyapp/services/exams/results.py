@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from ...domain import scoring, timing
+from ...domain import grading, scoring, timing
 from ...domain.paper import display_letters
 from ...models import User
 from .. import key_access
@@ -31,6 +31,15 @@ class ReviewItem:
     article_number: int | None
 
 
+@dataclass(frozen=True)
+class Tally:
+    """How a submitted paper went, question by question: 答对 / 答错 / 未答."""
+
+    right: int
+    wrong: int
+    unanswered: int
+
+
 @dataclass
 class ResultView:
     attempt: Attempt
@@ -42,6 +51,7 @@ class ResultView:
     items: list[ReviewItem] = field(default_factory=list)
     #: The policy would show the review, but another attempt in progress has the same questions.
     review_blocked: bool = False
+    tally: Tally | None = None  # submitted attempts only; counts, never which question, so any policy shows it
 
 
 def attempt_result(session: Session, user: User, attempt: Attempt, now: datetime) -> ResultView:
@@ -57,6 +67,7 @@ def attempt_result(session: Session, user: User, attempt: Attempt, now: datetime
     if not visible:
         closes = key_access.exam_closes_at(session, {exam.id}).get(exam.id)
         view.review_blocked = timing.review_visible(exam.review_policy, submitted, now, sitting.closes_at, closes)
+    if not submitted:
         return view
     saved = dict(session.execute(
         select(Answer.question_id, Answer.response).where(Answer.attempt_id == attempt.id)
@@ -65,6 +76,11 @@ def attempt_result(session: Session, user: User, attempt: Attempt, now: datetime
         select(AttemptQuestion).where(AttemptQuestion.attempt_id == attempt.id)
         .options(selectinload(AttemptQuestion.version)).order_by(AttemptQuestion.position)
     ).all()
+    right = sum(1 for item in items if item.correct)
+    blank = sum(1 for item in items if grading.is_blank(item.version.qtype, saved.get(item.question_id)))
+    view.tally = Tally(right, len(items) - right - blank, blank)
+    if not visible:
+        return view
     for item in items:
         version = item.version
         texts = {o["key"]: o["text"] for o in version.options or []}

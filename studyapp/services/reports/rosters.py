@@ -14,6 +14,7 @@ from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from ...domain import chase, exam_status, timing
+from ...domain.score_text import verdict
 from ...domain.scoring import percent
 from ...models import Unit, User
 from ...models.exams import Attempt
@@ -22,7 +23,7 @@ from .sitting import counting_order
 
 BATCH = 500
 
-SCORE_HEADERS = ["支部", "党员编号", "姓名", "状态", "作答次数", "成绩", "满分", "得分率(%)", "是否通过", "用时(分钟)",
+SCORE_HEADERS = ["支部", "党员编号", "姓名", "状态", "作答次数", "成绩", "满分", "得分率(%)", "是否及格", "用时(分钟)",
                  "交卷时间"]
 CHASE_HEADERS = ["支部", "党员编号", "姓名", "联系电话", "状态"]
 
@@ -107,7 +108,7 @@ def member_lines(session: Session, audience: Audience, absent_only: bool = False
 def score_rows(lines: Iterator[MemberLine], localize: Callable = lambda d: d) -> Iterator[list]:
     for line in lines:
         yield [line.unit_name, line.username, line.name, line.status, line.attempts, line.score, line.max_score,
-               line.percent, None if line.passed is None else ("是" if line.passed else "否"), line.minutes,
+               line.percent, verdict(line.passed) or None, line.minutes,
                localize(line.submitted_at) if line.submitted_at else None]
 
 

@@ -9,12 +9,13 @@ from collections.abc import Callable
 from ...domain import exam_status
 from ...domain import item_analysis as ia
 from ...domain.rendering import plain_text
+from ...domain.score_text import FAILED, PASSED, verdict
 from ...models.questions import TYPE_LABELS
 from .items import ArticleRow, ItemReport
 from .members import Transcript
 from .sitting import SittingSummary
 
-SUMMARY_HEADERS = ["排名", "支部", "应考人数", "实考人数", "未参考人数", "参考率(%)", "通过人数", "通过率(%)", "平均分",
+SUMMARY_HEADERS = ["排名", "支部", "应考人数", "实考人数", "未参考人数", "参考率(%)", "及格人数", "及格率(%)", "平均分",
                    "中位数"]
 
 
@@ -31,8 +32,8 @@ def _figures(f) -> list:
 def distribution_table(summary: SittingSummary) -> tuple[list[str], list[list]]:
     sat = summary.total.sat
     rows = [[b.label, b.count, round(b.count * 100 / sat, 1) if sat else None] for b in summary.bins]
-    rows += [["通过", summary.total.passed, summary.total.pass_rate],
-             ["未通过", summary.failed, round(summary.failed * 100 / sat, 1) if sat else None],
+    rows += [[PASSED, summary.total.passed, summary.total.pass_rate],
+             [FAILED, summary.failed, round(summary.failed * 100 / sat, 1) if sat else None],
              ["未参考", summary.total.absent, None]]
     return ["得分率区间(%)", "人数", "占实考(%)"], rows
 
@@ -69,11 +70,10 @@ def transcript_table(sheet: Transcript, localize: Callable) -> tuple[list[str], 
     for record in sheet.exams:
         for attempt in record.attempts:
             rows.append([record.exam.title, attempt.sitting.title, attempt.number,
-                         exam_status.ANSWERING if attempt.status != "submitted" else exam_status.member_status(
-                             "", True, False, attempt.passed), attempt.score, attempt.max_score,
-                         None if attempt.passed is None else ("是" if attempt.passed else "否"),
+                         exam_status.ANSWERING if attempt.status != "submitted" else exam_status.SUBMITTED,
+                         attempt.score, attempt.max_score, verdict(attempt.passed) or None,
                          "是" if attempt.id == record.counting_id else "", localize(attempt.started_at)])
-    return ["考试", "场次", "第几次", "状态", "成绩", "满分", "是否通过", "计入成绩", "开始时间"], rows
+    return ["考试", "场次", "第几次", "状态", "成绩", "满分", "是否及格", "计入成绩", "开始时间"], rows
 
 
 def answers_table(details: list, localize: Callable) -> tuple[list[str], list[list]]:
@@ -97,11 +97,9 @@ def study_table(sheet: Transcript, localize: Callable) -> tuple[list[str], list[
 
 
 def changes_table(changes: list[tuple], localize: Callable) -> tuple[list[str], list[list]]:
-    def yes(value):
-        return None if value is None else ("是" if value else "否")
-
-    return ["党员编号", "姓名", "原成绩", "新成绩", "原是否通过", "新是否通过", "原因", "时间"], [
-        [user.username, user.name, c.old_score, c.new_score, yes(c.old_passed), yes(c.new_passed), c.reason,
+    return ["党员编号", "姓名", "原成绩", "新成绩", "原是否及格", "新是否及格", "原因", "时间"], [
+        [user.username, user.name, c.old_score, c.new_score, verdict(c.old_passed) or None,
+         verdict(c.new_passed) or None, c.reason,
          localize(c.changed_at)] for c, user in changes
     ]
 

@@ -156,6 +156,12 @@
   function show(position) {
     current = Math.max(1, Math.min(sections.length, position));
     sections.forEach(function (s) { s.hidden = parseInt(s.getAttribute("data-position"), 10) !== current; });
+    // A reload (or a return from another page) comes back to this question: in the address and in storage.
+    store.current = current;
+    persist();
+    if (window.history && window.history.replaceState && window.location.hash !== "#q-" + current) {
+      window.history.replaceState(null, "", "#q-" + current);
+    }
     refreshCard();
   }
   function refreshCard() {
@@ -208,16 +214,27 @@
   });
 
   // ---- submitting: confirm, listing unanswered questions, after every save has landed --------------
+  // [3, 4, 6, 7, 8] -> "3–4、6–8": a long run of numbers reads as one range, not forty-five numbers.
+  function ranges(numbers) {
+    var parts = [], i = 0;
+    while (i < numbers.length) {
+      var j = i;
+      while (j + 1 < numbers.length && numbers[j + 1] === numbers[j] + 1) { j += 1; }
+      parts.push(j > i ? numbers[i] + "–" + numbers[j] : String(numbers[i]));
+      i = j + 1;
+    }
+    return parts.join("、");
+  }
   var dialog = document.getElementById("exam-confirm");
   submitForm.addEventListener("submit", function (event) {
     event.preventDefault();
     var unanswered = sections.filter(function (s) { return !isAnswered(s); })
-      .map(function (s) { return s.getAttribute("data-position"); });
+      .map(function (s) { return parseInt(s.getAttribute("data-position"), 10); });
     var flagged = store.flags.slice().sort(function (a, b) { return a - b; });
     var text = unanswered.length
-      ? "还有 " + unanswered.length + " 题未作答：第" + unanswered.join("、") + "题。"
+      ? "还有 " + unanswered.length + " 题未作答：第" + ranges(unanswered) + "题。"
       : "所有题目均已作答。";
-    if (flagged.length) { text += " 已标记待检查：第" + flagged.join("、") + "题。"; }
+    if (flagged.length) { text += " 已标记待检查：第" + ranges(flagged) + "题。"; }
     document.getElementById("exam-confirm-text").textContent = text + " 交卷后不能再修改。";
     dialog.hidden = false;
     document.getElementById("exam-confirm-back").focus();
@@ -243,6 +260,22 @@
       }
       window.setTimeout(wait, 250);
     })();
+  });
+
+  // ---- leaving while the clock runs: ask first (the clock does not stop; saved answers stay) ---------
+  var LEAVE_QUESTION = "考试仍在计时，离开本页计时不会暂停（已保存的答案不会丢失）。确定离开吗？";
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[href]");
+    if (!link || closed || event.defaultPrevented) { return; }
+    var href = link.getAttribute("href");
+    if (href.charAt(0) === "#") { return; }  // a question or the answer card on this page
+    if (window.confirm(LEAVE_QUESTION)) { leaving = true; } else { event.preventDefault(); }
+  });
+  var leaving = false;  // already asked: the browser need not ask again
+  window.addEventListener("beforeunload", function (event) {
+    if (closed || leaving) { return; }
+    event.preventDefault();
+    event.returnValue = "";
   });
 
   // ---- font size, shared with the chapter page --------------------------------------------------
@@ -276,6 +309,6 @@
   persist();
   setStatus();
   var hash = /^#q-(\d+)$/.exec(window.location.hash);
-  show(hash ? parseInt(hash[1], 10) : 1);
+  show(hash ? parseInt(hash[1], 10) : (parseInt(store.current, 10) || 1));
   tick();
 })();

@@ -30,7 +30,7 @@ from . import bp
 PER_PAGE = 100
 
 add_nav("organizer.reports_index", "成绩统计", roles=("organizer", "admin"), order=60)
-add_card("organizer.reports_index", "成绩统计", "各支部参考率、通过率、未参考名单、试题分析", roles=("organizer", "admin"), order=60)
+add_card("organizer.reports_index", "成绩统计", "各支部参考率、及格率、未参考名单、试题分析", roles=("organizer", "admin"), order=60)
 
 
 def found(call, *args):
