@@ -1,0 +1,46 @@
+"""Shared set-up for the branch assessment tests: a sample scheme and a round on two branches."""
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from studyapp.domain.assessment.schemes import IndicatorDraft, SchemeDraft
+from studyapp.services.assessment import rounds, schemes
+from studyapp.services.scope import managed_unit_ids
+from tests.conftest import FIXED_NOW
+
+ZONE = "Asia/Shanghai"
+TODAY = date(2026, 5, 1)
+
+
+def sample_draft(sitting_ids=(), module_ids=(), name="支部建设评估方案") -> SchemeDraft:
+    """100 points: 80 manual in two standards, 20 from the platform (10 of them from the ledger)."""
+    items = [
+        IndicatorDraft("组织设置", "1.1", "按规定设置党支部和党小组", 40, "对照第四条", "设立批复"),
+        IndicatorDraft("组织生活", "2.1", "三会一课按期开展", 40, "对照第十一至十五条", "会议记录"),
+        IndicatorDraft("党员教育管理", "4.1", "考试参考率", 10, source="platform",
+                       platform_kind="exam_participation", scope_ids=list(sitting_ids)),
+        IndicatorDraft("组织生活", "2.2", "组织生活合规率", 10, source="platform", platform_kind="ledger_compliance"),
+    ]
+    if module_ids:
+        items[2].max_points = 5
+        items.append(IndicatorDraft("党员教育管理", "4.2", "学习完成率", 5, source="platform",
+                                    platform_kind="study_completion", scope_ids=list(module_ids)))
+    return SchemeDraft(name, "grades", {"好": 90, "较好": 80, "一般": 60}, items, [("发生严重违纪问题", "差")], "好")
+
+
+def open_round(db, admin, branches, draft=None, spotcheck=1, now=FIXED_NOW, title="2026年度党支部评估定级"):
+    scheme = schemes.save_scheme(db.session, admin, draft or sample_draft(), now)
+    found = rounds.open_round(db.session, admin, rounds.RoundInput(
+        title, scheme.id, {b.id for b in branches},
+        {"self": TODAY + timedelta(days=10), "review": TODAY + timedelta(days=20)}, spotcheck), now, ZONE)
+    db.session.commit()
+    return found
+
+
+def managed(db, user):
+    return managed_unit_ids(db.session, user)
+
+
+def rng():
+    return random.Random(7)
