@@ -23,6 +23,8 @@ class BranchResult:
     movement: int = 0
     open_problems: int = 0
     by_standard: dict[str, float] = field(default_factory=dict)
+    #: Not reviewed yet: the outcome is the branch's self-assessment, for orientation only.
+    provisional: bool = False
 
     @property
     def name(self) -> str:
@@ -46,7 +48,9 @@ class RoundResults:
 
     @property
     def laggards(self) -> list[BranchResult]:
-        """后进: the two lowest labels of the scale."""
+        """后进: the two lowest labels of the scale, once the round is published."""
+        if self.round.step != "published":
+            return []
         worst = set(self.scale.labels[-2:])
         return [row for row in self.rows if row.outcome.grade in worst]
 
@@ -81,15 +85,18 @@ def round_results(session: Session, found: AssessmentRound, unit_ids: set[int]) 
         standards[indicator.standard] = standards.get(indicator.standard, 0) + indicator.max_points
     rows = []
     for entry in entries:
-        result = entry_outcome(scheme, entry)
+        # Until a branch is reviewed, the only figure there is is its own; shown as provisional.
+        provisional = found.step != "published" and entry.review_submitted_at is None
+        result = self_outcome(scheme, entry) if provisional else entry_outcome(scheme, entry)
         by_standard: dict[str, float] = {}
         for score in entry.scores:
             by_standard[score.indicator.standard] = round(
-                by_standard.get(score.indicator.standard, 0) + (final_score(score) or 0), 2)
+                by_standard.get(score.indicator.standard, 0)
+                + ((self_total_score(score) if provisional else final_score(score)) or 0), 2)
         previous = before.get(entry.unit_id)
         rows.append(BranchResult(entry, self_outcome(scheme, entry).total, result, previous,
                                  grading.movement(the_scale, previous, result.grade),
-                                 open_counts.get(entry.unit_id, 0), by_standard))
+                                 open_counts.get(entry.unit_id, 0), by_standard, provisional))
     rows.sort(key=lambda r: (-r.outcome.total, r.entry.unit.sort_order, r.entry.unit_id))
     return RoundResults(found, the_scale, rows, list(standards.items()), previous_round)
 
@@ -114,3 +121,20 @@ def export_sheets(session: Session, results: RoundResults) -> list[tuple[str, li
         rows.append(line)
     standards = [["标准", "满分", "中位数"]] + [[name, points, results.medians()[name]] for name, points in results.standards]
     return [("评估结果", headers, rows), ("各标准中位数", standards[0], standards[1:])]
+
+
+@dataclass
+class PublishedResult:
+    round: AssessmentRound
+    entry: AssessmentEntry
+
+
+def published_for_member(session: Session, user) -> list[PublishedResult]:
+    """The user's branch's results of rounds published to members, newest first; nothing otherwise."""
+    rows = session.execute(
+        select(AssessmentRound, AssessmentEntry).join(AssessmentEntry, AssessmentEntry.round_id == AssessmentRound.id)
+        .where(AssessmentEntry.unit_id == user.unit_id, AssessmentRound.step == "published",
+               AssessmentRound.published_to_members.is_(True))
+        .options(selectinload(AssessmentEntry.unit))
+        .order_by(AssessmentRound.published_at.desc()))
+    return [PublishedResult(found, entry) for found, entry in rows]

@@ -12,6 +12,7 @@ bp.before_request(require_roles("organizer", "admin"))
 
 #: Page modules of this area; each defines its routes on `bp`.
 PAGE_MODULES: list[str] = ["dashboard", "members", "content", "chapters", "completion", "group_study", "questions", "exams", "reports", "reports_exams", "contests"]
+PAGE_MODULES.append("assessment")  # branch assessment (a package)
 
 for _name in PAGE_MODULES:
     import_module(f"{__name__}.{_name}")
