@@ -44,3 +44,42 @@ def managed(db, user):
 
 def rng():
     return random.Random(7)
+
+
+def build_for_world(db, admin, sides) -> None:
+    """For the access matrix: one round over both branches (its pages exist for each), a scheme, and per
+    branch a problem and a 示范点. Sets side.assessment, side.scheme, side.problem, side.site."""
+    from datetime import date as _date
+
+    from studyapp.models.assessment import DemoSite
+    from studyapp.services.assessment import problems as problem_service
+
+    draft = sample_draft()
+    draft.indicators = draft.indicators[:2]
+    draft.thresholds = {"好": 70, "较好": 60, "一般": 50}
+    found = open_round(db, admin, [side.unit for side in sides.values()], draft, spotcheck=0)
+    for side in sides.values():
+        side.assessment, side.scheme = found, found.scheme
+        side.problem = problem_service.add_problem(db.session, admin, managed(db, admin), side.unit.id,
+                                                   problem_service.ProblemInput("党员档案不全"), FIXED_NOW)
+        side.site = DemoSite(unit_id=side.unit.id, named_on=_date(2026, 1, 1), reason="示范", named_by_id=admin.id)
+        db.session.add(side.site)
+    db.session.commit()
+
+
+def poison(world, payloads: list[str]) -> None:
+    """Write payloads into every free-text field of the assessment the pages and exports show."""
+    for n, side in enumerate(world.sides.values()):
+        first, second = payloads[n % len(payloads)], payloads[(n + 1) % len(payloads)]
+        side.problem.description, side.problem.measures, side.problem.result = first, second, first
+        side.problem.responsible = second[:64]
+        side.site.reason = first
+        entry = next(e for e in side.assessment.entries if e.unit_id == side.unit.id)
+        for score in entry.scores:
+            score.self_note, score.review_note, score.platform_detail = first, second, first[:300]
+    scheme = world.sides["A"].scheme
+    scheme.name = payloads[0]
+    scheme.vetoes = [{"title": payloads[-1], "cap": "差"}]
+    for n, indicator in enumerate(scheme.indicators):
+        indicator.title, indicator.standard = payloads[n % len(payloads)], payloads[(n + 1) % len(payloads)]
+        indicator.guidance = indicator.evidence = payloads[(n + 2) % len(payloads)]

@@ -10,6 +10,7 @@ import pytest
 from studyapp.database import intending_to_write
 from studyapp.extensions import db as _db
 from studyapp.services import chapters as chapter_service
+from tests.assessment_world import poison
 from tests.conftest import FIXED_NOW
 from tests.security import access_table as table
 from tests.security.test_access_matrix import _branches, _clients, build_url, world  # noqa: F401
@@ -72,6 +73,7 @@ def poisoned(db, world):
                                          chapter_service.ChapterInput(number=1, title=text, body_md=MARKDOWN,
                                                                       lead_note_md=MARKDOWN,
                                                                       lead_note_author=PAYLOADS[1]), FIXED_NOW)
+        poison(world, PAYLOADS)
         db.session.commit()
     return world
 

@@ -15,6 +15,7 @@ from studyapp.models import Chapter, ChapterVersion, PracticeAnswer, WrongAnswer
 from studyapp.models.contests import Contest, ContestAudience
 from studyapp.services.contests.rounds import start_round
 from studyapp.services.exams.attempts import start_attempt, submit_attempt
+from tests.assessment_world import build_for_world
 from tests.conftest import FIXED_NOW
 
 
@@ -36,6 +37,10 @@ class Side:
     round: object = None
     study: object = None
     practice_answer: object = None
+    assessment: object = None  # branch assessment: round, scheme, problem, 示范点 (tests/assessment_world.py)
+    scheme: object = None
+    problem: object = None
+    site: object = None
 
 
 @dataclass
@@ -51,6 +56,7 @@ class World:
             "version": side.version, "question": side.questions[0], "exam": side.exam, "sitting": side.sitting,
             "attempt": side.attempt, "contest": side.contest, "round": side.round, "session": side.study,
             "practice_answer": side.practice_answer,
+            "assessment": side.assessment, "scheme": side.scheme, "problem": side.problem, "site": side.site,
         }[kind]
 
 
@@ -93,4 +99,6 @@ def build_world(db, *, org, branch_a, branch_b, member_a, member_b, organizer_a,
                                                   correct=False, answered_at=FIXED_NOW)
             db.session.add(side.practice_answer)
         db.session.commit()
+    with intending_to_write():
+        build_for_world(db, admin, sides)
     return World(sides, admin, org)
