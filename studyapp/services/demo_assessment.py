@@ -16,6 +16,7 @@ from ..models.exams import Exam, Sitting
 from .assessment import rounds, schemes, sheets
 
 SCHEME_NAME = "党支部建设质量评估方案（示例）"
+STAR_SCHEME_NAME = "星级党支部评定方案（示例）"
 ZONE = "Asia/Shanghai"
 
 
@@ -75,6 +76,10 @@ def seed_assessment(session: Session, org_name: str, now: datetime) -> str:
             if item.platform_kind in ("exam_participation", "exam_pass_rate", "study_completion"):
                 item.source, item.platform_kind, item.scope_ids = "manual", None, []
     scheme = schemes.save_scheme(session, admin, draft, now)
+    # The same standards scored for stars (评星定级), for organizations that award stars instead of grades.
+    stars = SchemeDraft(STAR_SCHEME_NAME, "stars", {"五星": 95, "四星": 85, "三星": 75, "二星": 65, "一星": 60},
+                        draft.indicators, [(draft.vetoes[0][0], "未定星"), (draft.vetoes[1][0], "三星")], "五星")
+    schemes.save_scheme(session, admin, stars, now)
     today = local_today(now, ZONE)
     last = _last_year(session, scheme, branches, admin, now)
     current = rounds.open_round(session, admin, rounds.RoundInput(
