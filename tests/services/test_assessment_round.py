@@ -123,6 +123,10 @@ def test_a_whole_round_from_self_assessment_to_published_grades(db, round_ab, ad
     assert final[branch_b.id][1] == "差"  # vetoed, whatever the score
     history = db.session.scalars(select(AssessmentScoreChange).where(AssessmentScoreChange.stage == "recheck")).all()
     assert [(h.reason, h.changed_by_id) for h in history] == [("复检发现材料不实", admin.id)]
+    workbook = results.export_sheets(db.session, results.round_results(db.session, round_ab, managed(db, admin)))
+    title, headers, rows = workbook[0]
+    column = headers.index("抽查复检")
+    assert sorted(row[column] for row in rows) == ["", "抽中，复检较验收 -2 分"]  # the difference is kept
     view = results.round_results(db.session, round_ab, managed(db, organizer_a))
     assert [r.entry.unit_id for r in view.rows] == [branch_a.id]  # the branch organizer sees only their branch
     with pytest.raises(Conflict):

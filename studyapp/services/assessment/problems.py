@@ -12,7 +12,7 @@ from ...domain.assessment import rectification as rules
 from ...models import Unit, User
 from ...models.assessment import AssessmentProblem
 from ..errors import Conflict, Forbidden, Invalid
-from .access import BRANCH, REVIEWER, role_for
+from .access import REVIEWER, role_for
 
 
 @dataclass
@@ -139,5 +139,3 @@ def overdue_counts(session: Session, unit_ids: set[int], now: datetime, zone: st
         counts[unit_id] = counts.get(unit_id, 0) + 1
     return counts
 
-
-__all__ = ["BRANCH", "REVIEWER"]

@@ -101,12 +101,21 @@ def round_results(session: Session, found: AssessmentRound, unit_ids: set[int]) 
     return RoundResults(found, the_scale, rows, list(standards.items()), previous_round)
 
 
+def _recheck(entry: AssessmentEntry) -> str:
+    """For a drawn branch: how far the recheck moved the review scores (the differences are kept)."""
+    if not entry.drawn:
+        return ""
+    moved = sum(s.recheck_score - s.review_score for s in entry.scores
+                if s.recheck_score is not None and s.review_score is not None)
+    return f"抽中，复检较验收 {moved:+g} 分" if entry.recheck_submitted_at else "抽中，未完成复检"
+
+
 def export_sheets(session: Session, results: RoundResults) -> list[tuple[str, list[str], list[list[object]]]]:
     """The round's results workbook: one row per branch with every indicator's self and final score."""
     scheme = results.round.scheme
     indicators = list(scheme.indicators)
     headers = ["名次", "支部", "自评总分", "最终得分", "等次" if scheme.scale_kind == "grades" else "星级",
-               "一票否决", "上轮", "变化"]
+               "一票否决", "上轮", "变化", "抽查复检"]
     for indicator in indicators:
         headers += [f"{indicator.code} {indicator.title}（{indicator.max_points:g}）自评",
                     f"{indicator.code} 最终"]
@@ -114,7 +123,7 @@ def export_sheets(session: Session, results: RoundResults) -> list[tuple[str, li
     for rank, row in enumerate(results.rows, start=1):
         scores = {s.indicator_id: s for s in row.entry.scores}
         line = [rank, row.name, row.self_total, row.outcome.total, row.outcome.grade, "、".join(row.outcome.capped_by),
-                row.previous or "", {1: "上升", -1: "下降", 0: ""}[row.movement]]
+                row.previous or "", {1: "上升", -1: "下降", 0: ""}[row.movement], _recheck(row.entry)]
         for indicator in indicators:
             score = scores[indicator.id]
             line += [self_total_score(score), final_score(score)]

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from ...domain.assessment import draw, grading, steps
+from ...domain.assessment import draw, steps
 from ...domain.assessment.rectification import local_today
 from ...models import Unit, User
 from ...models.assessment import AssessmentEntry, AssessmentRound, AssessmentScore, AssessmentScoreChange
@@ -137,6 +137,3 @@ def rounds_for(session: Session, actor: User, managed: set[int]) -> list[Assessm
                                 .options(selectinload(AssessmentRound.scheme))
                                 .order_by(AssessmentRound.created_at.desc(), AssessmentRound.id.desc())))
 
-
-def scale_of(found: AssessmentRound) -> grading.Scale:
-    return grading.scale_from(found.scheme.scale_kind, found.scheme.thresholds)

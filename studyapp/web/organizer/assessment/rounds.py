@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ....domain import tabular
 from ....domain.assessment.steps import STEP_LABELS, STEPS
 from ....extensions import db
 from ....services.assessment import access, demo_sites, results, rounds, schemes
-from ....services.errors import ServiceError
 from ....models import Unit
 from ...downloads import XLSX_MIME, attachment
 from ...guards import managed_units
@@ -107,8 +106,6 @@ def assessment_export(assessment_id: int):
     found = round_or_404(assessment_id)
     view = results.round_results(db.session, found, managed_units())
     data = tabular.xlsx_book_bytes(results.export_sheets(db.session, view))
-    from flask import Response
-
     response = Response(data, mimetype=XLSX_MIME)
     response.headers["Content-Disposition"] = attachment(tabular.export_filename(f"评估结果-{found.title}", "xlsx"))
     return response
@@ -127,5 +124,3 @@ def _date(value) -> date | None:
     except ValueError:
         return None
 
-
-__all__ = ["ServiceError"]

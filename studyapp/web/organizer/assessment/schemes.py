@@ -1,7 +1,7 @@
 """Schemes (评估方案): list with versions, import a workbook (all or nothing), export a version, detail."""
 from __future__ import annotations
 
-from flask import Response, abort, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ....domain import tabular
@@ -25,12 +25,8 @@ def assessment_schemes():
         upload = request.files.get("file")
         data = upload.read(MAX_UPLOAD + 1) if upload else b""
         if not data:
-            from flask import flash
-
             flash("请选择 .xlsx 文件", "danger")
         elif len(data) > MAX_UPLOAD:
-            from flask import flash
-
             flash("文件超过 2 MB，请检查是否选错了文件", "danger")
         else:
             with committing("方案已导入。") as done:
