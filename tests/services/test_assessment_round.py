@@ -10,9 +10,11 @@ from sqlalchemy.orm import Session
 
 from studyapp.database import intending_to_write
 from studyapp.domain.assessment import draw
+from studyapp.models import User
 from studyapp.models.assessment import AssessmentProblem, AssessmentScoreChange
 from studyapp.services.assessment import access, demo_sites, problems, results, rounds, sheets
 from studyapp.services.errors import Conflict, Forbidden, Invalid, NotFound
+from studyapp.services.scope import managed_unit_ids
 from tests.assessment_world import ZONE, managed, open_round, rng, sample_draft
 from tests.conftest import FIXED_NOW
 
@@ -250,3 +252,45 @@ def test_a_demo_site_is_flagged_when_its_grade_slips_and_revocation_is_recorded(
     assert demo_sites.site_statuses(db.session, managed(db, admin), FIXED_NOW, ZONE) == []
     [revoked] = demo_sites.revoked_sites(db.session, managed(db, admin))
     assert (revoked.revoked_by_id, revoked.revoke_reason) == (admin.id, "评定下滑，经复核撤销")
+
+
+def test_two_reviewers_saving_the_same_indicator_in_parallel_exactly_one_wins(db, round_ab, admin, branch_a, make_user,
+                                                                             org):
+    import threading
+
+    rounds.advance(db.session, admin, round_ab, "self", FIXED_NOW, rng())
+    db.session.commit()
+    reviewers = [admin, make_user(org, role="admin", username="admin3", name="第三管理员")]
+    barrier, outcomes, engine, round_id, unit_id = threading.Barrier(2), [], db.engine, round_ab.id, branch_a.id
+
+    def save(user_id, value):
+        session = Session(engine)
+        try:
+            user = session.get(User, user_id)
+            entry = access.visible_entry(session, user, managed_unit_ids(session, user), round_id, unit_id)[0]
+            items = _inputs(entry, {"1.1": value}, {"1.1": f"理由{value}"})
+            session.commit()  # the form is on screen; both were rendered from version 1
+            barrier.wait()
+            with intending_to_write():
+                sheets.save_scores(session, user, entry, "reviewer", items, FIXED_NOW, ZONE)
+                session.commit()
+            outcomes.append(("saved", value))
+        except Conflict:
+            session.rollback()
+            outcomes.append(("refused", value))
+        finally:
+            session.close()
+
+    threads = [threading.Thread(target=save, args=(user.id, value)) for user, value in zip(reviewers, (39, 35))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(kind for kind, _ in outcomes) == ["refused", "saved"]
+    winner = next(value for kind, value in outcomes if kind == "saved")
+    db.session.rollback()
+    score = next(s for s in _entry(db, admin, round_ab, branch_a)[0].scores if s.indicator.code == "1.1")
+    assert (score.review_score, score.review_note, score.version) == (winner, f"理由{winner}", 2)
+    changes = db.session.scalars(select(AssessmentScoreChange).where(AssessmentScoreChange.score_id == score.id,
+                                                                     AssessmentScoreChange.stage == "review")).all()
+    assert len(changes) == 1  # the refused save left no trace

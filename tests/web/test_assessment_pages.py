@@ -50,7 +50,9 @@ def test_branch_organizer_self_assesses_and_submits_once(client, auth, db, two_b
     data = {**_fields(page.get_data(as_text=True)), f"score-{first}": "50", f"score-{second}": "35",
             f"note-{first}": "设置规范"}
     response = client.post(url, data=data, follow_redirects=True)
-    assert "得分 50 超出范围，应在 0 到 40 之间" in response.get_data(as_text=True)
+    body = response.get_data(as_text=True)
+    assert "得分 50 超出范围，应在 0 到 40 之间" in body
+    assert f'name="score-{first}" value="50"' in body and "设置规范" in body  # what was typed is kept to correct
     data[f"score-{first}"] = "38"
     assert "评分已保存" in client.post(url, data=data, follow_redirects=True).get_data(as_text=True)
     stale = client.post(url, data={**data, f"score-{first}": "30"}, follow_redirects=True).get_data(as_text=True)

@@ -9,7 +9,7 @@ from ....domain.assessment.rectification import SEVERITIES, STATUS_LABELS
 from ....domain.assessment.steps import STEP_LABELS
 from ....extensions import db
 from ....services.assessment import access, problems, results, sheets
-from ....services.errors import Invalid
+from ....services.errors import Conflict, Invalid, ServiceError
 from ...guards import managed_units
 from ...outcome import committing
 from .. import bp
@@ -44,21 +44,28 @@ def _parse(entry) -> list[sheets.ScoreInput]:
 def assessment_sheet(assessment_id: int, unit_id: int):
     round_or_404(assessment_id)
     entry, role = entry_or_404(assessment_id, unit_id)
+    posted = {}
     if request.method == "POST":
         vetoes = [int(v) for v in request.form.getlist("veto") if v.isdigit()]
-        with committing("评分已保存。") as done:
+        try:
             changed = sheets.save_scores(db.session, current_user, entry, role, _parse(entry), now(), zone(),
                                          vetoes if request.form.get("has_vetoes") else None)
-        if done and not changed:
-            flash("没有修改任何评分。", "info")
-        if done:
+        except Conflict as refused:  # someone saved first: show their figures, not ours
+            db.session.rollback()
+            flash(str(refused), "danger")
+        except ServiceError as refused:  # nothing was saved: keep what was typed, with the versions it was based on
+            db.session.rollback()
+            flash(str(refused), "danger")
+            posted = request.form
+        else:
+            db.session.commit()
+            flash("评分已保存。" if changed else "没有修改任何评分。", "success" if changed else "info")
             return redirect(url_for(".assessment_sheet", assessment_id=assessment_id, unit_id=unit_id))
-        db.session.expire_all()
         entry, role = entry_or_404(assessment_id, unit_id)
     view = sheets.sheet(entry, role, now(), zone())
     return render_template("organizer/assessment/sheet.html", view=view, entry=entry, round=entry.round,
                            step_labels=STEP_LABELS, history=sheets.history(db.session, entry),
-                           stage_labels=sheets.STAGE_LABELS, is_reviewer=role == access.REVIEWER)
+                           stage_labels=sheets.STAGE_LABELS, is_reviewer=role == access.REVIEWER, posted=posted)
 
 
 @bp.route("/assessment/rounds/<int:assessment_id>/branches/<int:unit_id>/submit", methods=["POST"])
