@@ -169,3 +169,14 @@ def test_scheme_workbook_reports_every_problem_with_its_row():
 def test_a_file_that_is_not_a_workbook_is_a_clear_problem():
     with pytest.raises(ValidationFailed, match="无法读取 Excel"):
         schemes.from_workbook(b"not a zip", "x.xlsx")
+
+
+def test_the_template_imports_as_it_is_and_explains_every_column():
+    from openpyxl import load_workbook
+    import io
+
+    data = schemes.template_workbook()
+    draft = schemes.from_workbook(data, "模板.xlsx")
+    assert draft.total == 100 and {i.source for i in draft.indicators} == {"manual", "platform"}
+    guide = [row[0] for row in load_workbook(io.BytesIO(data))["说明"].iter_rows(min_row=2, values_only=True)]
+    assert "数据范围编号" in guide

@@ -86,7 +86,7 @@ RULES = {
     "organizer.assessment_snapshot": ADMIN, "organizer.assessment_publish_members": ADMIN,
     "organizer.assessment_site_new": ADMIN, "organizer.assessment_site_revoke": ADMIN,
     "organizer.assessment_schemes": ADMIN, "organizer.assessment_scheme": ADMIN,
-    "organizer.assessment_scheme_export": ADMIN,
+    "organizer.assessment_scheme_export": ADMIN, "organizer.assessment_scheme_template": ADMIN,
     # admin area
     "admin.members": ADMIN, "admin.member_detail": ADMIN, "admin.set_role": ADMIN, "admin.roster_import": ADMIN,
     "admin.roster_template": ADMIN, "admin.units": ADMIN, "admin.add_unit": ADMIN, "admin.rename_unit": ADMIN,

@@ -31,6 +31,7 @@ EXPORTS = {
     "organizer.report_sitting", "organizer.report_items", "organizer.report_articles",
     "organizer.report_transcript", "organizer.report_regrade", "organizer.report_member",
     "organizer.assessment_export", "organizer.assessment_problems_export", "organizer.assessment_scheme_export",
+    "organizer.assessment_scheme_template",
 }
 #: Exports that show a name or title we poisoned, so a payload must be in them (the others hold
 #: templates, counts and ids, or standings the world has none of; they are still checked cell by cell).
@@ -39,7 +40,8 @@ NAMED = {"organizer.question_export", "organizer.session_export", "organizer.com
          "organizer.assessment_problems_export", "organizer.assessment_scheme_export"}
 #: Workbooks of several sheets, offered as .xlsx only.
 XLSX_ONLY = {"organizer.question_export", "organizer.question_template", "organizer.assessment_export",
-             "organizer.assessment_problems_export", "organizer.assessment_scheme_export"}
+             "organizer.assessment_problems_export", "organizer.assessment_scheme_export",
+             "organizer.assessment_scheme_template"}
 
 
 @pytest.fixture

@@ -157,3 +157,23 @@ def test_cli_writes_the_round_results(runner, db, two_branch_round, tmp_path, br
     assert {row[1] for row in book["评估结果"].iter_rows(min_row=2, values_only=True)} == {branch_a.name, "第二党支部"}
     missing = runner.invoke(args=["assessment-report", "999", "--output", str(out)])
     assert missing.exit_code != 0 and "评估 999 不存在" in missing.output
+
+
+def test_admin_opens_a_round_from_the_form(client, auth, db, admin, branch_a, branch_b, organizer_a):
+    auth.login(admin)
+    template = client.get("/manage/assessment/schemes/template.xlsx")
+    client.post("/manage/assessment/schemes", data={"file": (io.BytesIO(template.data), "模板.xlsx")},
+                content_type="multipart/form-data")
+    db.session.rollback()
+    scheme_id = db.session.scalar(select(AssessmentScheme.id))
+    form = {"title": "2026年度党支部评估定级", "scheme_id": str(scheme_id), "unit_ids": [str(branch_a.id)],
+            "due_self": "2026-04-30", "spotcheck_count": "0"}
+    body = client.post("/manage/assessment/rounds/new", data=form, follow_redirects=True).get_data(as_text=True)
+    assert "“自查自评”截止日期 2026-04-30 早于今天" in body
+    form["due_self"] = "2026-05-15"
+    body = client.post("/manage/assessment/rounds/new", data=form, follow_redirects=True).get_data(as_text=True)
+    assert "评估已开启" in body and "截止 05-15" in body
+    auth.logout()
+    auth.login(organizer_a)
+    assert client.get("/manage/assessment/rounds/new").status_code == 403
+    assert "2026年度党支部评估定级" in client.get("/manage/assessment").get_data(as_text=True)

@@ -93,6 +93,38 @@ def to_workbook(draft: SchemeDraft, kind_labels=None) -> bytes:
                          ("否决项", VETO_HEADERS, [list(v) for v in draft.vetoes])])
 
 
+GUIDE = [
+    ["工作表“方案”", "方案名称；定级方式填“等次”或“星级”；各等次（好、较好、一般）或各星级（五星…一星）的最低分数；示范点保持等次（可空，默认最高等次）"],
+    ["工作表“指标”", "每行一项指标：标准（分组）、编号、指标、分值、评分要点、佐证材料、来源（人工/平台）"],
+    ["来源为“平台”时", "“平台指标”填：" + "、".join(k.label for k in KINDS.values())],
+    ["数据范围编号", "考试参考率、考试合格率填所选考试场次的编号，学习完成率填所选专题的编号，多个用逗号分隔；编号见“评估方案”页面"],
+    ["工作表“否决项”", "每行一项一票否决：否决项、最高等次（发生时最高只能评为该等次）"],
+    ["导入规则", "有任何一处错误则整份方案不导入，并列出每处错误的工作表行号；同名方案导入后成为新版本，进行中的评估仍用原版本"],
+]
+
+
+def template_workbook() -> bytes:
+    """A small scheme that imports as it is, plus a sheet "说明" explaining every column."""
+    sample = SchemeDraft("党支部评估方案（模板）", "grades", {"好": 90, "较好": 80, "一般": 60}, [
+        IndicatorDraft("组织设置", "1.1", "按规定设置党支部和党小组", 30, "对照《条例》第四条、第十三条", "设立批复、党小组名单"),
+        IndicatorDraft("组织生活", "2.1", "三会一课、主题党日按期开展", 40, "对照第十一至十六条", "会议记录"),
+        IndicatorDraft("组织生活", "2.2", "组织生活合规率", 10, "按台账计算", "", "platform", "ledger_compliance"),
+        IndicatorDraft("党员教育管理", "3.1", "集中学习到课率", 20, "按签到计算", "", "platform", "group_study_attendance"),
+    ], [("发生严重违纪违法问题", "差")])
+    book = to_workbook(sample)
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(book))
+    guide = workbook.create_sheet("说明")
+    guide.append(["项目", "说明"])
+    for row in GUIDE:
+        guide.append(row)
+    guide.column_dimensions["B"].width = 100
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 def from_workbook(data: bytes, filename: str) -> SchemeDraft:
     """Read a scheme workbook; raises ValidationFailed with every problem (sheet, row, column)."""
     from openpyxl import load_workbook
@@ -186,4 +218,4 @@ def _number(text: str) -> float | None:
         return None
 
 
-__all__ = ["SCALE_KINDS", "SchemeDraft", "IndicatorDraft", "check", "to_workbook", "from_workbook"]
+__all__ = ["SCALE_KINDS", "SchemeDraft", "IndicatorDraft", "check", "to_workbook", "from_workbook", "template_workbook"]

@@ -13,7 +13,7 @@ from ...models.assessment import AssessmentIndicator, AssessmentScheme
 from ...models.exams import Sitting
 from ...models.content import Module
 from ..errors import Invalid
-from ..scope import organization_root
+from ..scope import managed_unit_ids, organization_root
 from .access import require_admin
 
 
@@ -23,7 +23,7 @@ def save_scheme(session: Session, actor: User, draft: sheet.SchemeDraft, now: da
     require_admin(session, actor, organization_id)
     problems = Collector()
     sheet.check(draft, problems)
-    _check_scope_ids(session, draft, problems)
+    _check_scope_ids(session, actor, draft, problems)
     if problems.problems:
         raise Invalid("方案有误：" + "；".join(str(p) for p in problems.problems))
     latest = session.scalar(select(func.max(AssessmentScheme.version)).where(
@@ -44,20 +44,30 @@ def save_scheme(session: Session, actor: User, draft: sheet.SchemeDraft, now: da
     return scheme
 
 
-def _check_scope_ids(session: Session, draft: sheet.SchemeDraft, problems: Collector) -> None:
+def data_sources(session: Session, actor: User) -> tuple[list[Sitting], list[Module]]:
+    """Sittings and modules a platform indicator of this administrator may look at (their ids go in the scheme)."""
+    from ..publishing import readable_modules
+    from ..reports.audience import visible_sittings
+
+    managed = managed_unit_ids(session, actor)
+    return visible_sittings(session, managed), readable_modules(session, actor, managed)
+
+
+def _check_scope_ids(session: Session, actor: User, draft: sheet.SchemeDraft, problems: Collector) -> None:
     from ...domain.assessment.indicators import KINDS
 
+    sittings, modules = data_sources(session, actor)
+    allowed = {"sittings": {s.id for s in sittings}, "modules": {m.id for m in modules}}
     for item in draft.indicators:
         if item.source != "platform" or item.platform_kind not in KINDS or not item.scope_ids:
             continue
-        model = {"sittings": Sitting, "modules": Module}.get(KINDS[item.platform_kind].needs)
-        if model is None:
+        needs = KINDS[item.platform_kind].needs
+        if needs not in allowed:
             continue
-        found = set(session.scalars(select(model.id).where(model.id.in_(item.scope_ids))))
-        missing = [str(n) for n in item.scope_ids if n not in found]
+        missing = [str(n) for n in item.scope_ids if n not in allowed[needs]]
         if missing:
-            what = "场次" if model is Sitting else "专题"
-            problems.add(f"指标 {item.code} 所选{what}编号不存在：" + "、".join(missing), column="数据范围编号")
+            what = "场次" if needs == "sittings" else "专题"
+            problems.add(f"指标 {item.code} 所选{what}编号不存在或不属于本组织：" + "、".join(missing), column="数据范围编号")
 
 
 def import_scheme(session: Session, actor: User, data: bytes, filename: str, now: datetime) -> AssessmentScheme:

@@ -7,6 +7,7 @@ from flask_login import current_user
 from ....domain import tabular
 from ....domain.assessment.grading import SCALE_KINDS
 from ....domain.assessment.indicators import KINDS
+from ....domain.assessment.schemes import template_workbook
 from ....extensions import db
 from ....services.assessment import access, schemes
 from ....services.errors import NotFound
@@ -33,8 +34,17 @@ def assessment_schemes():
                 scheme = schemes.import_scheme(db.session, current_user, data, upload.filename or "方案.xlsx", now())
             if done:
                 return redirect(url_for(".assessment_scheme", scheme_id=scheme.id))
-    return render_template("organizer/assessment/schemes.html",
+    sittings, modules = schemes.data_sources(db.session, current_user)
+    return render_template("organizer/assessment/schemes.html", sittings=sittings, modules=modules,
                            schemes=schemes.organization_schemes(db.session, current_user))
+
+
+@bp.route("/assessment/schemes/template.xlsx")
+def assessment_scheme_template():
+    require_admin()
+    response = Response(template_workbook(), mimetype=XLSX_MIME)
+    response.headers["Content-Disposition"] = attachment("评估方案模板.xlsx")
+    return response
 
 
 def _scheme(scheme_id: int):
