@@ -62,9 +62,8 @@ def assessment_round(assessment_id: int):
     found = round_or_404(assessment_id)
     view = results.round_results(db.session, found, managed_units())
     is_admin = access.is_round_admin(db.session, current_user, found.organization_id)
-    roles = {row.entry.unit_id: access.role_for(current_user, row.entry.unit_id, managed_units()) for row in view.rows}
     return render_template("organizer/assessment/round.html", round=found, view=view, bars=grade_bars(view.distribution),
-                           step_labels=STEP_LABELS, steps=STEPS, is_admin=is_admin, roles=roles,
+                           step_labels=STEP_LABELS, steps=STEPS, is_admin=is_admin,
                            medians=view.medians())
 
 
