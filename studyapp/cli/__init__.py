@@ -13,3 +13,4 @@ def register_cli(app: Flask) -> None:
     for name in COMMAND_MODULES:
         for command in import_module(f"{__name__}.{name}").commands:
             app.cli.add_command(command)
+COMMAND_MODULES.append("assessment")  # branch assessment: assessment-report

@@ -10,6 +10,7 @@ from ..domain import passwords
 from ..models import OrganizerScope, Unit, User
 from ..models.types import utcnow
 from .demo_ledger import seed_ledger
+from .demo_assessment import seed_assessment  # noqa: F401  (run by `flask demo` once the demo exam exists)
 
 ORG_NAME = "示范机关党委"
 BRANCHES = ["第一党支部", "第二党支部", "第三党支部", "第四党支部", "第五党支部"]

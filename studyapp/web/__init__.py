@@ -41,4 +41,4 @@ def _optional_blueprints():
 
 
 #: Area blueprints, in navigation order. Add a module here when an area lands.
-BLUEPRINT_MODULES: list[str] = ["organizer", "admin", "study", "practice", "wrong_book", "group_study", "api", "exams", "contests", "daily", "ledger"]
+BLUEPRINT_MODULES: list[str] = ["organizer", "admin", "study", "practice", "wrong_book", "group_study", "api", "exams", "contests", "daily", "ledger", "assessment"]

@@ -81,6 +81,21 @@ RULES = {
     "organizer.ledger_attach": ORGANIZER_SCOPE, "organizer.ledger_attachment": ORGANIZER_SCOPE,
     "organizer.ledger_delete_attachment": ORGANIZER_SCOPE,
     "ledger.mine": LOGIN, "ledger.activity": MEMBER_VISIBLE,
+    # branch assessment (评估定级): rounds are organization-wide, sheets and problems per branch
+    "assessment.mine": LOGIN,
+    "organizer.assessment_index": ORGANIZER, "organizer.assessment_problems": ORGANIZER,
+    "organizer.assessment_problems_export": ORGANIZER, "organizer.assessment_sites": ORGANIZER,
+    "organizer.assessment_round": ORGANIZER, "organizer.assessment_export": ORGANIZER,
+    "organizer.assessment_sheet": ORGANIZER_SCOPE, "organizer.assessment_submit": ORGANIZER_SCOPE,
+    "organizer.assessment_report": ORGANIZER_SCOPE, "organizer.assessment_problem": ORGANIZER_SCOPE,
+    "organizer.assessment_problem_move": ORGANIZER_SCOPE,
+    # the higher level only (in the world: the admin); a branch organizer gets 403 for their own branch
+    "organizer.assessment_problem_new": ADMIN,
+    "organizer.assessment_round_new": ADMIN, "organizer.assessment_advance": ADMIN,
+    "organizer.assessment_snapshot": ADMIN, "organizer.assessment_publish_members": ADMIN,
+    "organizer.assessment_site_new": ADMIN, "organizer.assessment_site_revoke": ADMIN,
+    "organizer.assessment_schemes": ADMIN, "organizer.assessment_scheme": ADMIN,
+    "organizer.assessment_scheme_export": ADMIN, "organizer.assessment_scheme_template": ADMIN,
     # admin area
     "admin.members": ADMIN, "admin.member_detail": ADMIN, "admin.set_role": ADMIN, "admin.roster_import": ADMIN,
     "admin.roster_template": ADMIN, "admin.units": ADMIN, "admin.add_unit": ADMIN, "admin.rename_unit": ADMIN,
@@ -104,6 +119,7 @@ PARAM_KINDS = {
     "round_id": "round", "session_id": "session", "user_id": "user", "unit_id": "unit", "module_id": "module",
     "chapter_id": "chapter", "version_id": "version", "question_id": "question",
     "activity_id": "activity", "attachment_id": "attachment",
+    "assessment_id": "assessment", "scheme_id": "scheme", "problem_id": "problem", "site_id": "site",
 }
 FIXED_VALUES = {
     ("static", "filename"): "css/app.css", ("bootstrap.static", "filename"): "css/bootstrap.min.css",

@@ -18,6 +18,7 @@ from studyapp.extensions import db as _db
 from studyapp.models.ledger import PartyGroup
 from tests.security import access_table as table
 from tests.security.test_access_matrix import _branches, _clients, build_url, world  # noqa: F401
+from tests.assessment_world import poison
 from tests.conftest import FIXED_NOW
 
 PAYLOADS = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "@SUM(1)", "-1+2"]
@@ -31,11 +32,18 @@ EXPORTS = {
     "organizer.report_sitting", "organizer.report_items", "organizer.report_articles",
     "organizer.report_transcript", "organizer.report_regrade", "organizer.report_member",
     "organizer.ledger_export",
+    "organizer.assessment_export", "organizer.assessment_problems_export", "organizer.assessment_scheme_export",
+    "organizer.assessment_scheme_template",
 }
 #: Exports that show a name or title we poisoned, so a payload must be in them (the others hold
 #: templates, counts and ids, or standings the world has none of; they are still checked cell by cell).
 NAMED = {"organizer.question_export", "organizer.session_export", "organizer.completion", "organizer.report_scores",
-         "organizer.report_sitting", "organizer.report_transcript", "organizer.ledger_export"}
+         "organizer.report_sitting", "organizer.report_transcript", "organizer.ledger_export",
+         "organizer.assessment_export", "organizer.assessment_problems_export", "organizer.assessment_scheme_export"}
+#: Workbooks of several sheets, offered as .xlsx only.
+XLSX_ONLY = {"organizer.question_export", "organizer.question_template", "organizer.ledger_export",
+             "organizer.assessment_export", "organizer.assessment_problems_export",
+             "organizer.assessment_scheme_export", "organizer.assessment_scheme_template"}
 
 
 @pytest.fixture
@@ -64,6 +72,7 @@ def poisoned(db, world):
             for i, question in enumerate(side.questions):
                 question.current.stem_md = PAYLOADS[(n + 2) % 4]
                 question.key = f"{PAYLOADS[(n + 3) % 4]}{n}-{i}"  # keys are exported too (编号)
+        poison(world, PAYLOADS)
         db.session.commit()
     return world
 
@@ -147,10 +156,7 @@ def test_every_export_neutralizes_formulas_and_keeps_numbers(app, poisoned):
         if endpoint in NAMED and not shown:
             problems.append(f"{url} ({kind}): shows none of the payloads, so it proves nothing")
     assert not problems, "\n".join(problems)
-    assert all(k == {"csv", "xlsx"} for e, k in kinds.items() if e not in ("organizer.question_export",
-                                                                            "organizer.question_template",
-                                                                            # several sheets: a workbook only
-                                                                            "organizer.ledger_export")), kinds
+    assert all(k == {"csv", "xlsx"} for e, k in kinds.items() if e not in XLSX_ONLY), kinds
 
 
 def test_scores_stay_numbers_in_xlsx(app, poisoned):

@@ -12,6 +12,7 @@ from studyapp.extensions import db as _db
 from studyapp.domain.rendering import render_markdown
 from studyapp.models.ledger import PartyGroup
 from studyapp.services import chapters as chapter_service
+from tests.assessment_world import poison
 from tests.conftest import FIXED_NOW
 from tests.security import access_table as table
 from tests.security.test_access_matrix import _branches, _clients, build_url, world  # noqa: F401
@@ -81,6 +82,7 @@ def poisoned(db, world):
                                          chapter_service.ChapterInput(number=1, title=text, body_md=MARKDOWN,
                                                                       lead_note_md=MARKDOWN,
                                                                       lead_note_author=PAYLOADS[1]), FIXED_NOW)
+        poison(world, PAYLOADS)
         db.session.commit()
     return world
 

@@ -15,6 +15,7 @@ from studyapp.models import Chapter, ChapterVersion, PracticeAnswer, WrongAnswer
 from studyapp.models.contests import Contest, ContestAudience
 from studyapp.services.contests.rounds import start_round
 from studyapp.services.exams.attempts import start_attempt, submit_attempt
+from tests.assessment_world import build_for_world
 from tests.conftest import FIXED_NOW
 
 
@@ -38,6 +39,10 @@ class Side:
     practice_answer: object = None
     activity: object = None
     attachment: object = None
+    assessment: object = None  # branch assessment: round, scheme, problem, 示范点 (tests/assessment_world.py)
+    scheme: object = None
+    problem: object = None
+    site: object = None
 
 
 @dataclass
@@ -53,6 +58,7 @@ class World:
             "version": side.version, "question": side.questions[0], "exam": side.exam, "sitting": side.sitting,
             "attempt": side.attempt, "contest": side.contest, "round": side.round, "session": side.study,
             "practice_answer": side.practice_answer, "activity": side.activity, "attachment": side.attachment,
+            "assessment": side.assessment, "scheme": side.scheme, "problem": side.problem, "site": side.site,
         }[kind]
 
 
@@ -97,6 +103,8 @@ def build_world(db, *, org, branch_a, branch_b, member_a, member_b, organizer_a,
         db.session.commit()
         for side in sides.values():
             side.activity, side.attachment = _ledger_record(db, side)
+    with intending_to_write():
+        build_for_world(db, admin, sides)
     return World(sides, admin, org)
 
 

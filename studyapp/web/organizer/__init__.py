@@ -14,7 +14,7 @@ bp.before_request(require_roles("organizer", "admin"))
 bp.add_app_template_filter(lambda number, title: chapter_label(number, title or ""), "chapter_label")
 
 #: Page modules of this area; each defines its routes on `bp`.
-PAGE_MODULES: list[str] = ["dashboard", "members", "content", "chapters", "completion", "group_study", "questions", "exams", "sittings", "reports", "reports_exams", "contests", "ledger"]
+PAGE_MODULES: list[str] = ["dashboard", "members", "content", "chapters", "completion", "group_study", "questions", "exams", "sittings", "reports", "reports_exams", "contests", "ledger", "assessment"]
 
 for _name in PAGE_MODULES:
     import_module(f"{__name__}.{_name}")

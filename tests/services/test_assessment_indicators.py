@@ -1,0 +1,98 @@
+"""Platform indicators: correct figures from fixtures, and one query per indicator at 1,000 branches."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import event, insert, select
+
+from studyapp.models import Unit, User
+from studyapp.models.assessment import AssessmentIndicator
+from studyapp.models.exams import Attempt
+from studyapp.models.group_study import Attendance
+from studyapp.models.progress import StudyProgress
+from studyapp.services.assessment import indicators
+from tests.conftest import FIXED_NOW, PASSWORD_HASH
+
+
+def _indicator(kind, scope_ids=(), points=10):
+    return AssessmentIndicator(id=hash(kind) % 10_000, source="platform", platform_kind=kind, max_points=points,
+                               scope_ids=list(scope_ids), standard="", code="", title="", position=1)
+
+
+def _statements(db, fn):
+    seen = []
+
+    def listener(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        result = fn()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    return result, len(seen)
+
+
+def test_each_provider_counts_the_branch_roll(db, org, branch_a, branch_b, member_a, member_b, organizer_a, make_user,
+                                             make_module, make_question, make_exam, make_sitting,
+                                             make_study_session):
+    module = make_module()
+    exam = make_exam(module, org, fixed=[(make_question(module), 100)])
+    sitting = make_sitting(exam, units=[org])
+    for user, passed in ((member_a, True), (member_b, False)):
+        db.session.add(Attempt(sitting_id=sitting.id, user_id=user.id, number=1, status="submitted", seed=1,
+                               started_at=FIXED_NOW, deadline=FIXED_NOW, submitted_at=FIXED_NOW, score=100 * passed,
+                               max_score=100, passed=passed))
+    chapters = module.chapters
+    db.session.add(StudyProgress(user_id=member_a.id, chapter_id=chapters[0].id, started_at=FIXED_NOW,
+                                 completed_at=FIXED_NOW))
+    db.session.add(StudyProgress(user_id=member_a.id, chapter_id=chapters[1].id, started_at=FIXED_NOW,
+                                 completed_at=FIXED_NOW + timedelta(days=30)))  # after the snapshot
+    study = make_study_session(organizer_a, [branch_a], starts_in=timedelta(hours=-5))  # over by FIXED_NOW
+    db.session.add(Attendance(session_id=study.id, user_id=member_a.id, signed_in_at=FIXED_NOW))
+    make_user(branch_b, active=False)  # inactive people are not on the roll
+    db.session.commit()
+    branches = [branch_a.id, branch_b.id]
+    compute = lambda kind, ids=(): indicators.PROVIDERS[kind](db.session, branches, _indicator(kind, ids), FIXED_NOW)  # noqa: E731
+    # branch A: member_a + organizer_a; branch B: member_b
+    assert compute("exam_participation", [sitting.id]) == {branch_a.id: indicators.Measure(1, 2),
+                                                           branch_b.id: indicators.Measure(1, 1)}
+    assert compute("exam_pass_rate", [sitting.id]) == {branch_a.id: indicators.Measure(1, 2),
+                                                       branch_b.id: indicators.Measure(0, 1)}
+    assert compute("study_completion", [module.id]) == {branch_a.id: indicators.Measure(1, 4),
+                                                        branch_b.id: indicators.Measure(0, 2)}
+    assert compute("group_study_attendance") == {branch_a.id: indicators.Measure(1, 2),
+                                                 branch_b.id: indicators.Measure(0, 0)}
+    assert compute("ledger_compliance") is None
+    values = indicators.compute(db.session, [_indicator("exam_pass_rate", [sitting.id]),
+                                             _indicator("ledger_compliance")], branches, FIXED_NOW)
+    assert values[(_indicator("exam_pass_rate").id, branch_a.id)] == (5.0, "1/2（50%）")
+    assert values[(_indicator("ledger_compliance").id, branch_b.id)] == (None, indicators.LEDGER_UNAVAILABLE)
+
+
+def test_one_query_per_indicator_at_a_thousand_branches(db, org, make_module, make_question, make_exam,
+                                                        make_sitting):
+    module = make_module()
+    exam = make_exam(module, org, fixed=[(make_question(module), 100)])
+    sitting = make_sitting(exam, units=[org])
+    db.session.execute(insert(Unit), [{"name": f"第{n}支部", "kind": "branch", "parent_id": org.id, "sort_order": n}
+                                      for n in range(1000)])
+    branch_ids = list(db.session.scalars(select(Unit.id).where(Unit.parent_id == org.id)))
+    db.session.execute(insert(User), [{"username": f"m{n}", "name": f"党员{n}", "unit_id": unit_id, "role": "member",
+                                       "password_hash": PASSWORD_HASH} for n, unit_id in enumerate(branch_ids * 3)])
+    user_ids = list(db.session.scalars(select(User.id).where(User.role == "member")))
+    db.session.execute(insert(Attempt), [
+        {"sitting_id": sitting.id, "user_id": uid, "number": 1, "status": "submitted", "seed": 1,
+         "started_at": FIXED_NOW, "deadline": FIXED_NOW, "submitted_at": FIXED_NOW, "score": 80, "max_score": 100,
+         "passed": True} for uid in user_ids[::2]])
+    db.session.commit()
+    kinds = [_indicator("exam_participation", [sitting.id]), _indicator("exam_pass_rate", [sitting.id], 5),
+             _indicator("study_completion", [module.id]), _indicator("group_study_attendance"),
+             _indicator("ledger_compliance")]
+    for n, item in enumerate(kinds):
+        item.id = n + 1
+    values, count = _statements(db, lambda: indicators.compute(db.session, kinds, branch_ids, FIXED_NOW))
+    assert count == len(kinds) - 1  # the ledger provider has no source yet and asks nothing
+    assert len(values) == len(kinds) * 1000
+    assert {values[(1, b)][1].split("（")[0].split("/")[1] for b in branch_ids} == {"3"}
+    assert sum(int(values[(1, b)][1].split("/")[0]) for b in branch_ids) == 1500
