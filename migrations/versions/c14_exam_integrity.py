@@ -1,7 +1,7 @@
 """exam integrity: 保密题库, and an exam's misses enter the wrong-answer book only when its review allows
 
 Revision ID: c14_exam_integrity
-Revises: 00cf979a6dc3
+Revises: c15_hardening
 Create Date: 2026-12-03 08:00:00
 
 Columns are only added (ALTER TABLE ... ADD COLUMN on SQLite too): rebuilding `exams` on SQLite would
@@ -16,7 +16,7 @@ import studyapp.models.types
 
 
 revision = 'c14_exam_integrity'
-down_revision = '00cf979a6dc3'
+down_revision = 'c15_hardening'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """wrong_answers.wrong_count may be 0: an exam question left unanswered enters the book without counting as 答错
 
 Revision ID: c16_member
-Revises: 00cf979a6dc3
+Revises: c16_sittings
 Create Date: 2026-12-03 07:45:00
 
 Existing rows keep their counts (all >= 1), so the upgrade loses nothing; the downgrade raises any 0 to 1.
@@ -10,7 +10,7 @@ from alembic import op
 
 
 revision = 'c16_member'
-down_revision = '00cf979a6dc3'
+down_revision = 'c16_sittings'
 branch_labels = None
 depends_on = None
 

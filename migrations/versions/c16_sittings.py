@@ -1,7 +1,7 @@
 """sittings: cancelled state and a change history
 
 Revision ID: c16_sittings
-Revises: 00cf979a6dc3
+Revises: c14_exam_integrity
 
 Existing sittings get no history rows (their creation predates it) and stay not cancelled.
 """
@@ -11,7 +11,7 @@ import studyapp.models.types
 
 
 revision = 'c16_sittings'
-down_revision = '00cf979a6dc3'
+down_revision = 'c14_exam_integrity'
 branch_labels = None
 depends_on = None
 

@@ -5,7 +5,7 @@ organization counts for each branch under it), linked to the session as its sign
 members' sign-ins stay where they are and count as attendance. Existing members become 正式党员.
 
 Revision ID: c19_ledger
-Revises: 00cf979a6dc3
+Revises: c16_member
 Create Date: 2026-12-03 07:38:41.354295
 
 """
@@ -19,7 +19,7 @@ import studyapp.models.types
 
 # revision identifiers, used by Alembic.
 revision = 'c19_ledger'
-down_revision = '00cf979a6dc3'
+down_revision = 'c16_member'
 branch_labels = None
 depends_on = None
 

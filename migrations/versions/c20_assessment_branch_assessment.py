@@ -1,7 +1,7 @@
 """branch assessment
 
 Revision ID: c20_assessment
-Revises: 00cf979a6dc3
+Revises: c19_ledger
 Create Date: 2026-12-03 07:39:15.180600
 
 """
@@ -12,7 +12,7 @@ import studyapp.models.types
 
 # revision identifiers, used by Alembic.
 revision = 'c20_assessment'
-down_revision = '00cf979a6dc3'
+down_revision = 'c19_ledger'
 branch_labels = None
 depends_on = None
 
