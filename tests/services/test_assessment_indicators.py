@@ -1,7 +1,8 @@
 """Platform indicators: correct figures from fixtures, and one query per indicator at 1,000 branches."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import event, insert, select
 
@@ -9,7 +10,10 @@ from studyapp.models import Unit, User
 from studyapp.models.assessment import AssessmentIndicator
 from studyapp.models.exams import Attempt
 from studyapp.models.group_study import Attendance
+from studyapp.models.ledger import Activity
 from studyapp.models.progress import StudyProgress
+from studyapp.domain.ledger import kinds
+from studyapp.services.ledger import calendar
 from studyapp.services.assessment import indicators
 from tests.conftest import FIXED_NOW, PASSWORD_HASH
 
@@ -63,11 +67,31 @@ def test_each_provider_counts_the_branch_roll(db, org, branch_a, branch_b, membe
                                                         branch_b.id: indicators.Measure(0, 2)}
     assert compute("group_study_attendance") == {branch_a.id: indicators.Measure(1, 2),
                                                  branch_b.id: indicators.Measure(0, 0)}
-    assert compute("ledger_compliance") is None
-    values = indicators.compute(db.session, [_indicator("exam_pass_rate", [sitting.id]),
-                                             _indicator("ledger_compliance")], branches, FIXED_NOW)
+    values = indicators.compute(db.session, [_indicator("exam_pass_rate", [sitting.id])], branches, FIXED_NOW)
     assert values[(_indicator("exam_pass_rate").id, branch_a.id)] == (5.0, "1/2（50%）")
-    assert values[(_indicator("ledger_compliance").id, branch_b.id)] == (None, indicators.LEDGER_UNAVAILABLE)
+
+
+def test_ledger_compliance_counts_what_the_calendar_shows_held_and_overdue(db, org, branch_a, branch_b, member_a,
+                                                                        member_b):
+    zone = ZoneInfo("Asia/Shanghai")
+    # Branch A held its January 主题党日 (FIXED_NOW is 1 May: January to April are over, May is running).
+    db.session.add(Activity(organization_id=org.id, unit_id=branch_a.id, kind=kinds.THEME_DAY, status=kinds.DONE,
+                            starts_at=datetime(2026, 1, 15, 1, 0, tzinfo=timezone.utc),
+                            ends_at=datetime(2026, 1, 15, 3, 0, tzinfo=timezone.utc), topic="主题党日"))
+    # Branch B held May's, in the running period: it counts as held and as due.
+    db.session.add(Activity(organization_id=org.id, unit_id=branch_b.id, kind=kinds.THEME_DAY, status=kinds.DONE,
+                            starts_at=datetime(2026, 4, 30, 17, 0, tzinfo=timezone.utc),  # 1 May in Shanghai
+                            ends_at=datetime(2026, 4, 30, 18, 0, tzinfo=timezone.utc), topic="主题党日"))
+    db.session.commit()
+    measures = indicators.PROVIDERS["ledger_compliance"](db.session, [branch_a.id, branch_b.id],
+                                                         _indicator("ledger_compliance"), FIXED_NOW)
+    rows = {row.unit.id: row for row in calendar.calendar_rows(db.session, [branch_a, branch_b], 2026, FIXED_NOW, zone)}
+    for branch in (branch_a, branch_b):
+        row = rows[branch.id]
+        assert measures[branch.id] == indicators.Measure(row.done, row.done + row.overdue)
+    assert measures[branch_a.id].numerator == 1 and measures[branch_b.id].numerator == 1
+    # Both branches owe the same periods; B's held period was still running, so it owes one more.
+    assert measures[branch_b.id].denominator == measures[branch_a.id].denominator + 1 > 1
 
 
 def test_one_query_per_indicator_at_a_thousand_branches(db, org, make_module, make_question, make_exam,
@@ -92,7 +116,7 @@ def test_one_query_per_indicator_at_a_thousand_branches(db, org, make_module, ma
     for n, item in enumerate(kinds):
         item.id = n + 1
     values, count = _statements(db, lambda: indicators.compute(db.session, kinds, branch_ids, FIXED_NOW))
-    assert count == len(kinds) - 1  # the ledger provider has no source yet and asks nothing
+    assert count == (len(kinds) - 1) + 3  # one each; the ledger: full members, 党小组, the year's activities
     assert len(values) == len(kinds) * 1000
     assert {values[(1, b)][1].split("（")[0].split("/")[1] for b in branch_ids} == {"3"}
     assert sum(int(values[(1, b)][1].split("/")[0]) for b in branch_ids) == 1500

@@ -50,10 +50,10 @@ def test_a_whole_round_from_self_assessment_to_published_grades(db, round_ab, ad
     assert role == access.BRANCH
     with pytest.raises(NotFound):
         _entry(db, organizer_a, round_ab, branch_b)
-    # The ledger indicator has no data source yet: shown as not available, scored by hand.
+    # The ledger indicator is read from the compliance calendar: nothing recorded, nothing held.
     ledger = next(s for s in entry_a.scores if s.indicator.platform_kind == "ledger_compliance")
-    assert ledger.platform_score is None and "暂不可用" in ledger.platform_detail
-    sheets.save_scores(db.session, organizer_a, entry_a, role, _inputs(entry_a, {"1.1": 38, "2.1": 36, "2.2": 9},
+    assert ledger.platform_score == 0 and ledger.platform_detail.startswith("0/")
+    sheets.save_scores(db.session, organizer_a, entry_a, role, _inputs(entry_a, {"1.1": 38, "2.1": 36},
                                                                       {"1.1": "设置规范"}), now, ZONE)
     sheets.submit(db.session, organizer_a, entry_a, role, "self", now, ZONE)
     db.session.commit()
@@ -64,7 +64,7 @@ def test_a_whole_round_from_self_assessment_to_published_grades(db, round_ab, ad
     db.session.rollback()
 
     entry_b, role_b = _entry(db, organizer_b, round_ab, branch_b)
-    sheets.save_scores(db.session, organizer_b, entry_b, role_b, _inputs(entry_b, {"1.1": 30, "2.1": 30, "2.2": 5}),
+    sheets.save_scores(db.session, organizer_b, entry_b, role_b, _inputs(entry_b, {"1.1": 30, "2.1": 30}),
                        now, ZONE)
     db.session.commit()
     assert rounds.advance(db.session, admin, round_ab, "self", now, rng()) == "review"
@@ -80,7 +80,7 @@ def test_a_whole_round_from_self_assessment_to_published_grades(db, round_ab, ad
     assert reviewer == access.REVIEWER
     with pytest.raises(Invalid, match="扣了 4 分"):
         sheets.save_scores(db.session, admin, entry_a, reviewer,
-                           _inputs(entry_a, {"1.1": 40, "2.1": 36, "2.2": 10}), now, ZONE)
+                           _inputs(entry_a, {"1.1": 40, "2.1": 36}), now, ZONE)
     db.session.rollback()
     assert all(s.review_score is None for s in _entry(db, admin, round_ab, branch_a)[0].scores)  # nothing half-saved
     with pytest.raises(Invalid, match="超出范围"):
@@ -88,16 +88,17 @@ def test_a_whole_round_from_self_assessment_to_published_grades(db, round_ab, ad
     db.session.rollback()
     entry_a, _ = _entry(db, admin, round_ab, branch_a)
     sheets.save_scores(db.session, admin, entry_a, reviewer, _inputs(
-        entry_a, {"1.1": 40, "2.1": 36, "2.2": 10}, {"2.1": "党课记录缺两次"}), now, ZONE)
+        entry_a, {"1.1": 40, "2.1": 36}, {"2.1": "党课记录缺两次"}), now, ZONE)
     sheets.submit(db.session, admin, entry_a, reviewer, "review", now, ZONE)
     entry_b, _ = _entry(db, admin, round_ab, branch_b)
     sheets.save_scores(db.session, admin, entry_b, reviewer, _inputs(
-        entry_b, {"1.1": 30, "2.1": 30, "2.2": 5}, {"1.1": "未设党小组", "2.1": "支委会不按月", "2.2": "台账不全"}),
+        entry_b, {"1.1": 30, "2.1": 30}, {"1.1": "未设党小组", "2.1": "支委会不按月"}),
         now, ZONE, vetoes=[0])
     sheets.submit(db.session, admin, entry_b, reviewer, "review", now, ZONE)
     db.session.commit()
     found = db.session.scalars(select(AssessmentProblem).where(AssessmentProblem.unit_id == branch_a.id)).all()
     assert sorted(p.description for p in found) == ["2.1 三会一课按期开展：扣 4 分。党课记录缺两次",
+                                                    f"2.2 组织生活合规率：扣 10 分。平台数据：{ledger.platform_detail}",
                                                     "4.1 考试参考率：扣 5 分。平台数据：1/2（50%）"]
     assert any(p.description == "一票否决：发生严重违纪问题" for p in
                db.session.scalars(select(AssessmentProblem).where(AssessmentProblem.unit_id == branch_b.id)))
@@ -120,7 +121,7 @@ def test_a_whole_round_from_self_assessment_to_published_grades(db, round_ab, ad
     final = {e.unit_id: (e.final_total, e.final_grade) for e in round_ab.entries}
     exam_points = {e.unit_id: next(s.platform_score for s in e.scores if s.indicator.code == "4.1")
                    for e in round_ab.entries}
-    a_total = 86 + exam_points[branch_a.id] - (2 if drawn_unit == branch_a else 0)
+    a_total = 76 + exam_points[branch_a.id] - (2 if drawn_unit == branch_a else 0)
     assert final[branch_a.id][0] == a_total
     assert final[branch_b.id][1] == "差"  # vetoed, whatever the score
     history = db.session.scalars(select(AssessmentScoreChange).where(AssessmentScoreChange.stage == "recheck")).all()

@@ -10,19 +10,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from ...domain.assessment.indicators import KINDS, percent, points
+from ...domain.ledger.compliance import DONE, OVERDUE, branch_year
 from ...models import Chapter, Unit, User
 from ...models.assessment import AssessmentIndicator
 from ...models.exams import Attempt
 from ...models.group_study import Attendance, StudySession, study_session_units
 from ...models.progress import StudyProgress
+from ..ledger import calendar as ledger_calendar
 
-#: Shown instead of a number while a provider has no data source on this installation.
-LEDGER_UNAVAILABLE = "暂不可用：组织生活台账尚未接入，本项由验收人员人工评分"
+#: The ledger's periods are the organization's local months, quarters and years.
+LEDGER_ZONE = "Asia/Shanghai"
 
 
 @dataclass(frozen=True)
@@ -35,8 +38,8 @@ class Measure:
         return self.numerator / self.denominator if self.denominator else None
 
 
-#: A provider answers for all `branch_ids` at once, or None when its data source is not available.
-Provider = Callable[[Session, list[int], AssessmentIndicator, datetime], "dict[int, Measure] | None"]
+#: A provider answers for all `branch_ids` at once.
+Provider = Callable[[Session, list[int], AssessmentIndicator, datetime], "dict[int, Measure]"]
 
 
 def _roll(branch_ids: list[int]):
@@ -112,14 +115,24 @@ def group_study_attendance(session: Session, branch_ids: list[int], indicator: A
 
 
 def ledger_compliance(session: Session, branch_ids: list[int], indicator: AssessmentIndicator,
-                      snapshot: datetime) -> dict[int, Measure] | None:
-    """Share of the activities the Regulations make due (organizational life ledger) that were held.
+                      snapshot: datetime) -> dict[int, Measure]:
+    """Share of the activities the Regulations made due by the snapshot that the ledger shows held.
 
-    Not available yet: the ledger (services/ledger) lands separately. Wire it here as one query over
-    all branches returning Measure(held, due) per branch; until then the indicator shows
-    LEDGER_UNAVAILABLE and the reviewer scores it by hand. Never invent a number here.
+    Read from the compliance calendar of the snapshot's year (services.ledger.calendar): held = periods
+    with the activity recorded as 已开展; due = those plus the periods that ended without it (逾期未开展).
+    A period still running at the snapshot counts only once it is held. Three statements whatever the
+    number of branches: full members, 党小组, the year's activities.
     """
-    return None
+    zone = ZoneInfo(LEDGER_ZONE)
+    year = snapshot.astimezone(zone).year
+    facts, days = ledger_calendar.branch_facts(session, branch_ids), ledger_calendar.year_days(
+        session, branch_ids, year, zone)
+    measures = {}
+    for branch_id in branch_ids:
+        cells = branch_year(facts[branch_id], year, days[branch_id][0], snapshot, zone).cells
+        held = sum(1 for cell in cells if cell.state == DONE)
+        measures[branch_id] = Measure(held, held + sum(1 for cell in cells if cell.state == OVERDUE))
+    return measures
 
 
 PROVIDERS: dict[str, Provider] = {
@@ -131,8 +144,6 @@ PROVIDERS: dict[str, Provider] = {
 }
 assert PROVIDERS.keys() == KINDS.keys()  # every kind in the domain has exactly one provider
 
-UNAVAILABLE = {"ledger_compliance": LEDGER_UNAVAILABLE}
-
 
 def compute(session: Session, indicators: list[AssessmentIndicator], branch_ids: list[int],
             snapshot: datetime) -> dict[tuple[int, int], tuple[float | None, str]]:
@@ -143,9 +154,6 @@ def compute(session: Session, indicators: list[AssessmentIndicator], branch_ids:
             continue
         measures = PROVIDERS[indicator.platform_kind](session, branch_ids, indicator, snapshot)
         for branch_id in branch_ids:
-            if measures is None:
-                found[(indicator.id, branch_id)] = (None, UNAVAILABLE.get(indicator.platform_kind, "暂不可用"))
-                continue
             measure = measures.get(branch_id, Measure(0, 0))
             score = points(measure.rate, indicator.max_points)
             if score is None:
@@ -155,4 +163,4 @@ def compute(session: Session, indicators: list[AssessmentIndicator], branch_ids:
     return found
 
 
-__all__ = ["PROVIDERS", "Measure", "compute", "LEDGER_UNAVAILABLE"]
+__all__ = ["PROVIDERS", "Measure", "compute"]
