@@ -156,6 +156,9 @@ def test_misses_enter_the_book_once_the_review_opens(client, auth, db, member_a,
     db.session.commit()
     auth.login(member_a)
     attempt_id = _start(client, sitting)
+    # One real miss (the others are left blank, which the book lists but does not count as 答错).
+    saved = client.put(f"/exams/attempts/{attempt_id}/answers/{q['single'].id}", json={"answer": "A", "seq": 1})
+    assert saved.status_code == 200
     client.post(f"/exams/attempts/{attempt_id}/submit")
     assert _book(db, member_a) == 0
     clock.now = sitting.closes_at
@@ -328,7 +331,8 @@ def test_the_form_defaults_to_after_every_sitting_and_warns_of_batches(client, a
     assert '<option selected value="after_close">' in page and "保密题库" in page
     assert "review-batches-warning" not in page
     saved = client.post("/manage/exams/new", data=exam_form(module, branch_a, review_policy="after_close",
-                                                            secret_bank="y", rule_qtype=["", "", ""]))
+                                                            secret_bank="y", rule_qtype=["", "", ""],
+                                                            status="draft"))  # this small bank fills no paper
     assert saved.status_code == 302
     db.session.rollback()
     exam = db.session.scalar(select(Exam))
@@ -339,6 +343,6 @@ def test_the_form_defaults_to_after_every_sitting_and_warns_of_batches(client, a
     page = client.get(f"/manage/exams/{exam.id}/edit").get_data(as_text=True)
     assert "本考试有 2 个场次" in page
     saved = client.post(f"/manage/exams/{exam.id}/edit", data=exam_form(module, branch_a, review_policy="immediate",
-                                                                        rule_qtype=["", "", ""]),
+                                                                        rule_qtype=["", "", ""], status="draft"),
                         follow_redirects=True)
     assert "先考的党员交卷后就能看到答案" in saved.get_data(as_text=True)
