@@ -157,7 +157,7 @@ def _key(title: str, located: Located) -> str | None:
         return None
     if len(title) <= MAX_KEY:
         return title
-    derived = f"{title[:MAX_KEY - 9].rstrip()}-{hashlib.sha1(title.encode()).hexdigest()[:8]}"
+    derived = f"{title[:MAX_KEY - 9].rstrip()}-{hashlib.sha1(title.encode(), usedforsecurity=False).hexdigest()[:8]}"
     located.warn("编号", f"标题超过{MAX_KEY}个字符，编号改为“{derived}”")
     return derived
 
