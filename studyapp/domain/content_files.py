@@ -25,6 +25,16 @@ def chapter_label(number: int, title: str = "") -> str:
     return title if title.startswith("第") else f"第{number}章 {title}".strip()
 
 
+def source_label(chapter: int | None, article: int | None = None) -> str:
+    """Where a question comes from, as a short reference: "第4章 第11条", "第4章", "概况 第3条"."""
+    parts = []
+    if chapter is not None:
+        parts.append("概况" if chapter == OVERVIEW_CHAPTER else f"第{chapter}章")
+    if article:
+        parts.append(f"第{article}条")
+    return " ".join(parts)
+
+
 def checksum(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 

@@ -18,10 +18,12 @@ def init_app(app: Flask) -> None:
     from flask_login import current_user
 
     from . import nav
+    from ..domain.content_files import source_label
     from .answer_forms import type_label
 
     app.add_template_filter(local, "local")
     app.add_template_filter(type_label, "qtype_label")
+    app.add_template_filter(source_label, "source_label")
 
     @app.context_processor
     def _navigation():
