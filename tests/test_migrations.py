@@ -1,5 +1,4 @@
 """Every schema change has a migration: upgrading an empty database yields exactly the models' schema."""
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
@@ -10,8 +9,6 @@ from studyapp.extensions import db
 
 
 # SQLite cannot reflect an index on an expression (users: lower(username)); test_login_ids.py checks it.
-@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
-@pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based index")
 def test_migrations_match_models(database_config, tmp_path):
     config = dict(database_config)
     if "TEST_SCHEMA" in config:  # PostgreSQL: a schema of its own, so the test tables stay untouched

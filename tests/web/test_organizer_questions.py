@@ -168,10 +168,10 @@ def test_coverage_matrix_counts_and_gaps(client, auth, admin, loaded, bank_modul
     assert '<tr class="" data-chapter="2" data-article="4">' in page
 
 
-def test_import_names_the_chapter_and_lists_what_it_changed(client, auth, organizer_a, loaded, db, bank_module):
+def test_import_names_the_chapter_and_lists_what_it_changed(client, auth, admin, loaded, db, bank_module):
     from openpyxl import Workbook
 
-    auth.login(organizer_a)
+    auth.login(admin)  # the shared bank is the administrator's to change (issue 14)
     book = Workbook()
     book.active.append(["题目类型（必填）", "题目内容*", "选项A", "选项B", "正确答案", "答案解析"])
     book.active.append(["单选题", "支部委员会会议须有多少委员到会方能召开？", "A、半数以上", "B、三分之二以上", "ａ", "第十二条。"])

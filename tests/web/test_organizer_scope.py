@@ -66,7 +66,8 @@ def test_exam_form_lists_and_accepts_only_banks_in_scope(client, auth, db, organ
         assert response.status_code == 200 and "题库所属专题不存在" in response.get_data(as_text=True)
     assert _count(db, Exam) == 0
     assert client.post("/manage/exams/new", data=exam_form(own_a, branch_a, rule_qtype=["", "", ""],
-                                                           rule_chapter=["1", "", ""])).status_code == 302
+                                                           rule_chapter=["1", "", ""],
+                                                           status="draft")).status_code == 302  # too small to publish
 
 
 def test_an_exam_on_another_branchs_bank_shows_no_preview(client, auth, db, organizer_a, branch_a, private_b,

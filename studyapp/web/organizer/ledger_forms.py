@@ -28,7 +28,7 @@ class ActivityForm(FlaskForm):
     chair_id = SelectField("主持人", coerce=_optional_int, validate_choice=False)
     recorder_id = SelectField("记录人", coerce=_optional_int, validate_choice=False)
     party_group_id = SelectField("党小组", coerce=_optional_int, validate_choice=False)
-    minutes_md = TextAreaField("会议记录（支持 Markdown）", render_kw={"rows": 8})
+    minutes_md = TextAreaField("会议记录（可用 # 标题、**加粗**、- 列表）", render_kw={"rows": 8})
     decisions = TextAreaField("决定事项", render_kw={"rows": 3})
     minutes_public = BooleanField("向本支部党员公开会议记录和决定事项")
     votes = BooleanField("本次党员大会有表决事项（检查到会人数是否超过有表决权党员的半数）")
