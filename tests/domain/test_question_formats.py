@@ -296,3 +296,12 @@ def test_checksum_sees_through_spacing_width_punctuation_and_option_order():
 ])
 def test_validate_messages(draft, message):
     assert [issue.message for issue in validate(draft)] == [message]
+
+
+def test_a_line_after_a_one_character_field_continues_that_field_not_an_option():
+    # Found by the importer fuzzer: 章 is one character, like an option letter, and a stray line after it
+    # crashed the reader when the question had no option yet.
+    problems = Collector()
+    text = "## k-1 单选\n章: 1\n1. [单选] 党支部党员人数一般不超过多少人？\n"
+    read_bank(text.encode(), "bank.txt", problems)
+    assert problems.problems  # reported (no stem, no options), never raised

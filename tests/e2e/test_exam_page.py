@@ -90,10 +90,8 @@ def test_exam_page_survives_network_loss_and_reload(new_context, shot):
     expect(page.locator("main")).to_contain_text("答案与解析将在本考试全部场次（含补考）结束后公布")
     expect(page.locator(".review-item")).to_have_count(0)
     check_phone_page(page, shot, "exam-05-result")
-    page.get_by_role("link", name=re.compile("只看错题")).click()
-    expect(page.locator(".review-item.is-right")).to_have_count(0)
-    expect(page.locator(".review-item.is-wrong").first).to_be_visible()
-    check_phone_page(page, shot, "exam-05b-result-misses")
+    # 只看错题 belongs to the review, which this exam withholds for now (tests/web/test_exam_member_pages.py).
+    expect(page.get_by_role("link", name=re.compile("只看错题"))).to_have_count(0)
 
     page.goto("/exams/records")
     expect(page.get_by_role("heading", name="《条例》知识测试")).to_be_visible()

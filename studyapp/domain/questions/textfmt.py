@@ -88,10 +88,10 @@ def _start(line: str, number: int, problems: Collector) -> dict:
 def _continue(raw: dict, last: str | None, text: str, number: int, problems: Collector) -> None:
     if last is None:
         problems.add("这一行不属于任何字段（字段应写成“题干: …”）", number)
-    elif len(last) == 1:  # an option letter
-        raw["options"][-1][1] += "\n" + text.strip("\n ")
-    else:
+    elif last in raw["fields"]:  # a field, whatever its length (章 and 条 are one character too)
         raw["fields"][last] += "\n" + text
+    else:  # the option just read
+        raw["options"][-1][1] += "\n" + text.strip("\n ")
 
 
 def _finish(raw: dict, problems: Collector) -> Located:
