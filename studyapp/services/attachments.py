@@ -32,14 +32,15 @@ def directory(config: Mapping, instance_path: str, setting: str, default: str) -
 
 
 def add_files(session: Session, actor: User, uploads: list[tuple[str, bytes]], directory: Path, now: datetime,
-              held: int, limit: int, attach: Callable[[dict], StoredFile]) -> list[StoredFile]:
-    """Store every upload (name, bytes) or none: each file's problem is reported by name. `attach` makes the
-    owner's row from the stored file's fields and adds it to the owner."""
+              held: int, limit: int, attach: Callable[[dict], StoredFile], too_many: str) -> list[StoredFile]:
+    """Store every upload (name, bytes) or none: each file's problem is reported by name; past `limit` files
+    for the owner, `too_many` is said. `attach` makes the owner's row from the stored file's fields and adds
+    it to the owner."""
     problems = [problem for name, data in uploads if (problem := files.problem(data, name))]
     if not uploads:
         problems.append("请选择要上传的文件")
     if held + len(uploads) > limit:
-        problems.append(f"每项最多{limit}个附件")
+        problems.append(too_many)
     if problems:
         raise Invalid("；".join(problems))
     written, added = [], []

@@ -197,7 +197,7 @@ def _attach(session, actor, owner, name, data, directory, now) -> None:
         owner.evidence.append(item)
         return item
 
-    store.add_files(session, actor, [(name, data)], store.storage(directory), now, 0, 1, attach)
+    store.add_files(session, actor, [(name, data)], store.storage(directory), now, 0, 1, attach, "演示材料每项一个")
 
 
 def _demo_png(width: int = 240, height: int = 160) -> bytes:

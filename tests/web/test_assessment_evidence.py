@@ -110,6 +110,16 @@ def test_a_refused_file_saves_nothing_and_says_which(app, client, auth, db, foun
     assert not _directory(app).exists() or not any(_directory(app).iterdir())
 
 
+def test_at_most_ten_files_per_indicator(app, client, auth, db, found, organizer_a, branch_a):
+    first = found.scheme.indicators[0]
+    auth.login(organizer_a)
+    url = f"{_sheet(found, branch_a)}/evidence"
+    _upload(client, url, [(f"{n}.png", PNG) for n in range(9)], indicator_id=str(first.id))
+    refused = _upload(client, url, [("9.png", PNG), ("10.png", PNG)], indicator_id=str(first.id))
+    assert "每个指标最多10个佐证材料" in refused.get_data(as_text=True)
+    assert _count(db) == 9
+
+
 def test_evidence_is_fixed_once_the_self_assessment_is_submitted(app, client, auth, db, found, admin, organizer_a,
                                                                 branch_a):
     first = found.scheme.indicators[0]

@@ -46,7 +46,7 @@ def add_score_evidence(session: Session, actor: User, entry: AssessmentEntry, ro
         raise Invalid("请选择要上传佐证材料的指标")
     label = f"{score.indicator.code} {score.indicator.title}"
     try:
-        return _add(session, actor, score, uploads, directory, now)
+        return _add(session, actor, score, uploads, directory, now, "指标")
     except Invalid as refused:
         raise Invalid(f"{label}：{refused}") from None
 
@@ -56,17 +56,18 @@ def add_problem_evidence(session: Session, actor: User, problem: AssessmentProbl
     """Attach files to the rectification of a problem; all or none."""
     if not may_change_problem_evidence(problem, role):
         raise Forbidden("只有支部在整改期间（待整改、整改中）可以上传整改佐证材料")
-    return _add(session, actor, problem, uploads, directory, now)
+    return _add(session, actor, problem, uploads, directory, now, "问题")
 
 
-def _add(session: Session, actor: User, owner: AssessmentScore | AssessmentProblem, uploads, directory,
-         now) -> list[AssessmentEvidence]:
+def _add(session: Session, actor: User, owner: AssessmentScore | AssessmentProblem, uploads, directory, now,
+         noun: str) -> list[AssessmentEvidence]:
     def attach(fields: dict) -> AssessmentEvidence:
         item = AssessmentEvidence(**fields)
         owner.evidence.append(item)
         return item
 
-    return store.add_files(session, actor, uploads, directory, now, len(owner.evidence), MAX_PER_ITEM, attach)
+    return store.add_files(session, actor, uploads, directory, now, len(owner.evidence), MAX_PER_ITEM, attach,
+                           f"每个{noun}最多{MAX_PER_ITEM}个佐证材料")
 
 
 def may_delete(item: AssessmentEvidence, role: str, now: datetime, zone: str) -> bool:

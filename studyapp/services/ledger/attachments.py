@@ -25,7 +25,7 @@ def add_attachments(session: Session, actor: User, activity: Activity, uploads: 
         return attachment
 
     return store.add_files(session, actor, uploads, directory, now, len(activity.attachments),
-                           files.MAX_PER_ACTIVITY, attach)
+                           files.MAX_PER_ACTIVITY, attach, f"每条记录最多{files.MAX_PER_ACTIVITY}个附件")
 
 
 def delete_attachment(session: Session, attachment: ActivityAttachment, directory: Path) -> Path:
