@@ -24,6 +24,7 @@ ENV_SETTINGS: dict[str, type] = {
     "API_TOKEN_HOURS": int,
     "ORGANIZATION_NAME": str,
     "SIGNIN_EARLY_MINUTES": int,
+    "ASSESSMENT_EVIDENCE_DIR": str,
 }
 
 

@@ -48,8 +48,11 @@ def rng():
 
 def build_for_world(db, admin, sides) -> None:
     """For the access matrix: one round over both branches (its pages exist for each), a scheme, and per
-    branch a problem and a 示范点. Sets side.assessment, side.scheme, side.problem, side.site."""
+    branch a problem, a 示范点 and a self-assessment evidence file uploaded by the branch organizer. Sets
+    side.assessment, side.scheme, side.problem, side.site, side.evidence."""
     from datetime import date as _date
+
+    from flask import current_app
 
     from studyapp.models.assessment import DemoSite
     from studyapp.services.assessment import problems as problem_service
@@ -64,7 +67,32 @@ def build_for_world(db, admin, sides) -> None:
                                                    problem_service.ProblemInput("党员档案不全"), FIXED_NOW)
         side.site = DemoSite(unit_id=side.unit.id, named_on=_date(2026, 1, 1), reason="示范", named_by_id=admin.id)
         db.session.add(side.site)
+        entry = next(e for e in found.entries if e.unit_id == side.unit.id)
+        directory = current_app.config["ASSESSMENT_EVIDENCE_DIR"]
+        [side.evidence] = add_evidence(db, side.organizer, entry, directory)
+        add_problem_evidence(db, side.organizer, side.problem, directory)
     db.session.commit()
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 16
+
+
+def add_evidence(db, organizer, entry, directory, name="支部设立批复.png", data=PNG):
+    """The branch organizer's evidence for the first indicator of its sheet (the round must be in 自查自评)."""
+    from studyapp.services import attachments as store
+    from studyapp.services.assessment import evidence
+
+    indicator = entry.round.scheme.indicators[0]
+    return evidence.add_score_evidence(db.session, organizer, entry, "branch", indicator.id, [(name, data)],
+                                       store.storage(directory), FIXED_NOW, ZONE)
+
+
+def add_problem_evidence(db, organizer, problem, directory, name="整改照片.png", data=PNG):
+    from studyapp.services import attachments as store
+    from studyapp.services.assessment import evidence
+
+    return evidence.add_problem_evidence(db.session, organizer, problem, "branch", [(name, data)],
+                                         store.storage(directory), FIXED_NOW)
 
 
 def poison(world, payloads: list[str]) -> None:
@@ -74,6 +102,9 @@ def poison(world, payloads: list[str]) -> None:
         side.problem.description, side.problem.measures, side.problem.result = first, second, first
         side.problem.responsible = second[:64]
         side.site.reason = first
+        side.evidence.filename = second[:200]
+        for item in side.problem.evidence:
+            item.filename = first[:200]
         entry = next(e for e in side.assessment.entries if e.unit_id == side.unit.id)
         for score in entry.scores:
             score.self_note, score.review_note, score.platform_detail = first, second, first[:300]

@@ -72,6 +72,7 @@ def app_config(database_config, tmp_path):
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "LEDGER_ATTACHMENTS_DIR": str(tmp_path / "ledger_attachments"),
+        "ASSESSMENT_EVIDENCE_DIR": str(tmp_path / "assessment_evidence"),
         **database_config,
     }
 

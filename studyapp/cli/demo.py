@@ -34,8 +34,15 @@ def demo_command(password):
     with intending_to_write():
         click.echo("演示活动：" + seed_activities(db.session, demo.ORG_NAME, utcnow()))
         db.session.commit()
+    from flask import current_app
+
+    from ..services import attachments
+    from ..services.assessment import evidence
+
+    evidence_dir = attachments.directory(current_app.config, current_app.instance_path, evidence.SETTING,
+                                         evidence.DIRECTORY)
     with intending_to_write():
-        click.echo("演示评估定级：" + demo.seed_assessment(db.session, demo.ORG_NAME, utcnow()))
+        click.echo("演示评估定级：" + demo.seed_assessment(db.session, demo.ORG_NAME, utcnow(), evidence_dir))
         db.session.commit()
     click.echo("管理员 admin，组织员 organizer1，党员 member0001…member0200；密码均为 " + password)
 

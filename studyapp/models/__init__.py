@@ -12,4 +12,4 @@ from .daily import DailySet, ReviewCard  # noqa: F401
 from .api_tokens import ApiToken  # noqa: F401
 from .reports import ScoreChange  # noqa: F401
 from .ledger import Activity, ActivityAttachment, ActivityAttendance, ActivityRevision, PartyGroup  # noqa: F401
-from .assessment import AssessmentEntry, AssessmentIndicator, AssessmentProblem, AssessmentRound, AssessmentScheme, AssessmentScore, AssessmentScoreChange, DemoSite  # noqa: F401
+from .assessment import AssessmentEntry, AssessmentEvidence, AssessmentIndicator, AssessmentProblem, AssessmentRound, AssessmentScheme, AssessmentScore, AssessmentScoreChange, DemoSite  # noqa: F401

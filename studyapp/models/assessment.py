@@ -12,6 +12,7 @@ from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, T
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from .attachments import StoredFile
 from .types import UTCDateTime, utcnow
 
 
@@ -177,6 +178,11 @@ class AssessmentScore(db.Model):
 
     indicator: Mapped[AssessmentIndicator] = relationship()
     updated_by = relationship("User")
+    #: Evidence the branch attached to its self-assessment of this indicator (自查自评佐证材料).
+    evidence: Mapped[list[AssessmentEvidence]] = relationship(order_by="AssessmentEvidence.id",
+                                                              passive_deletes=True, back_populates="score")
+    #: The branch's entry (read-only: entries own their scores).
+    entry: Mapped[AssessmentEntry] = relationship(viewonly=True)
 
     def __repr__(self) -> str:
         return f"<AssessmentScore entry={self.entry_id} indicator={self.indicator_id} v{self.version}>"
@@ -241,9 +247,32 @@ class AssessmentProblem(db.Model):
 
     unit = relationship("Unit")
     indicator = relationship("AssessmentIndicator")
+    #: Evidence of the rectification (整改佐证材料).
+    evidence: Mapped[list[AssessmentEvidence]] = relationship(order_by="AssessmentEvidence.id",
+                                                              passive_deletes=True, back_populates="problem")
 
     def __repr__(self) -> str:
         return f"<AssessmentProblem {self.id} unit={self.unit_id} {self.status}>"
+
+
+class AssessmentEvidence(StoredFile, db.Model):
+    """A photo or scan (image or PDF) proving a self-assessed score or a rectification; the file is kept in
+    the instance folder, outside the web root, like the ledger's attachments."""
+
+    __tablename__ = "assessment_evidence"
+    __table_args__ = (CheckConstraint("(score_id IS NULL) <> (problem_id IS NULL)", name="one_owner"),)
+
+    #: The score it supports (self-assessment), or
+    score_id: Mapped[int | None] = mapped_column(ForeignKey("assessment_scores.id", ondelete="CASCADE"), index=True)
+    #: the problem whose rectification it shows.
+    problem_id: Mapped[int | None] = mapped_column(ForeignKey("assessment_problems.id", ondelete="CASCADE"),
+                                                   index=True)
+
+    score: Mapped[AssessmentScore | None] = relationship(back_populates="evidence")
+    problem: Mapped[AssessmentProblem | None] = relationship(back_populates="evidence")
+
+    def __repr__(self) -> str:
+        return f"<AssessmentEvidence {self.id} {self.filename!r}>"
 
 
 class DemoSite(db.Model):

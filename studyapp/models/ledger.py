@@ -7,6 +7,7 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from .attachments import StoredFile
 from .org import Unit, User
 from .types import UTCDateTime, utcnow
 
@@ -116,22 +117,12 @@ class ActivityAttendance(db.Model):
         return f"<ActivityAttendance {self.activity_id}/{self.user_id} {self.status}>"
 
 
-class ActivityAttachment(db.Model):
+class ActivityAttachment(StoredFile, db.Model):
     """A photo or scan (image or PDF) kept in the instance folder, outside the web root."""
 
     __tablename__ = "ledger_attachments"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     activity_id: Mapped[int] = mapped_column(ForeignKey("ledger_activities.id", ondelete="CASCADE"), index=True)
-    #: The name the uploader's file had (shown, never used as a path).
-    filename: Mapped[str] = mapped_column(String(200))
-    #: Media type found from the content (magic bytes), not from the name or the browser.
-    content_type: Mapped[str] = mapped_column(String(50))
-    size: Mapped[int] = mapped_column()
-    #: Random file name under the instance folder's attachment directory.
-    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
-    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def __repr__(self) -> str:
         return f"<ActivityAttachment {self.id} {self.filename!r}>"

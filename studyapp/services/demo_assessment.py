@@ -3,7 +3,10 @@ chapters, last year's published round, this year's open round on the five demo b
 every status and two 示范点 (one flagged 待复核). Idempotent: skipped when the scheme exists."""
 from __future__ import annotations
 
+import struct
+import zlib
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,8 +14,9 @@ from sqlalchemy.orm import Session
 from ..domain.assessment.rectification import local_today
 from ..domain.assessment.schemes import IndicatorDraft, SchemeDraft
 from ..models import Module, Unit, User
-from ..models.assessment import AssessmentEntry, AssessmentProblem, AssessmentRound, AssessmentScore, DemoSite
+from ..models.assessment import AssessmentEntry, AssessmentEvidence, AssessmentProblem, AssessmentRound, AssessmentScore, DemoSite
 from ..models.exams import Exam, Sitting
+from . import attachments as store
 from .assessment import rounds, schemes, sheets
 
 SCHEME_NAME = "党支部建设质量评估方案（示例）"
@@ -58,7 +62,8 @@ def _draft(sitting_ids: list[int], module_ids: list[int]) -> SchemeDraft:
 LAST_YEAR = {"第一党支部": 0.97, "第二党支部": 0.86, "第三党支部": 0.92, "第四党支部": 0.7, "第五党支部": 0.83}
 
 
-def seed_assessment(session: Session, org_name: str, now: datetime) -> str:
+def seed_assessment(session: Session, org_name: str, now: datetime, evidence_dir: Path | None = None) -> str:
+    """Seed the demo; with `evidence_dir` (the instance's evidence store) also a few evidence files."""
     org = session.scalar(select(Unit).where(Unit.parent_id.is_(None), Unit.name == org_name))
     admin = session.scalar(select(User).where(User.username == "admin"))
     if org is None or admin is None:
@@ -88,6 +93,8 @@ def seed_assessment(session: Session, org_name: str, now: datetime) -> str:
          "spotcheck": today + timedelta(days=40), "published": today + timedelta(days=50)}, 2), now, ZONE)
     _self_scores(session, current, now)
     _problems(session, last, branches, admin, now, today)
+    if evidence_dir is not None:
+        _evidence(session, current, admin, Path(evidence_dir), now)
     by_name = {b.name: b for b in branches}
     session.add(DemoSite(unit_id=by_name["第一党支部"].id, named_on=today - timedelta(days=700),
                          reason="连续两年评为“好”，三会一课规范", named_by_id=admin.id))
@@ -164,3 +171,68 @@ def _problems(session, last, branches, admin, now, today) -> None:
             created_by_id=admin.id, created_at=created, updated_at=created,
             closed_at=now - timedelta(days=30) if status == "closed" else None,
             closed_by_id=admin.id if status == "closed" else None))
+
+
+def _evidence(session, current, admin, directory, now) -> None:
+    """Evidence the branches uploaded: 第一党支部's first file (organizer1 can add and delete more), a
+    submitted self-assessment's meeting record, and the rectification 第五党支部 reported done."""
+    organizer = session.scalar(select(User).where(User.username == "organizer1")) or admin
+    entries = {e.unit.name: e for e in current.entries}
+    wanted = [("第一党支部", "1.1", "党支部设立批复.pdf", _demo_pdf()),
+              ("第二党支部", "2.2", "支委会会议记录（3月）.png", _demo_png())]
+    for branch, code, name, data in wanted:
+        entry = entries.get(branch)
+        score = next((s for s in entry.scores if s.indicator.code == code), None) if entry else None
+        if score is not None:
+            _attach(session, organizer, score, name, data, directory, now)
+    problem = session.scalar(select(AssessmentProblem).join(Unit, Unit.id == AssessmentProblem.unit_id).where(
+        Unit.name == "第五党支部", AssessmentProblem.status == "awaiting"))
+    if problem is not None:
+        _attach(session, organizer, problem, "民主评议材料归档清单.pdf", _demo_pdf(), directory, now)
+
+
+def _attach(session, actor, owner, name, data, directory, now) -> None:
+    def attach(fields):
+        item = AssessmentEvidence(**fields)
+        owner.evidence.append(item)
+        return item
+
+    store.add_files(session, actor, [(name, data)], store.storage(directory), now, 0, 1, attach, "演示材料每项一个")
+
+
+def _demo_png(width: int = 240, height: int = 160) -> bytes:
+    """A small picture of a filled-in form: a red heading band and ruled grey lines on white."""
+    rows = []
+    for y in range(height):
+        if y < 24:
+            pixel = b"\xc8\x10\x2e"
+        elif y % 20 == 0:
+            pixel = b"\x99\x99\x99"
+        else:
+            pixel = b"\xff\xff\xff"
+        rows.append(b"\x00" + pixel * width)
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"".join(rows)))
+            + chunk(b"IEND", b""))
+
+
+def _demo_pdf() -> bytes:
+    """A one-page A4 PDF with a ruled table, standing in for a scanned document."""
+    lines = "".join(f"50 {y} m 545 {y} l S\n" for y in range(700, 400, -30))
+    content = f"0.6 w\n50 400 495 330 re S\n{lines}".encode()
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+               b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)

@@ -134,7 +134,8 @@ def live_server(e2e_database, tmp_path_factory):
     """Base URL of gunicorn serving the app over the seeded database; stopped at the end."""
     workdir = tmp_path_factory.mktemp("e2e-server")
     env = {**os.environ, "STUDYAPP_DATABASE_URL": e2e_database, "STUDYAPP_SECRET_KEY": "e2e-" + uuid.uuid4().hex,
-           "STUDYAPP_LOGIN_RATE_LIMIT": "1000 per minute", "PYTHONUNBUFFERED": "1"}
+           "STUDYAPP_LOGIN_RATE_LIMIT": "1000 per minute", "PYTHONUNBUFFERED": "1",
+           "STUDYAPP_ASSESSMENT_EVIDENCE_DIR": str(workdir / "evidence")}
     seeded = _seed(env, workdir)
     with gunicorn(env, workdir) as base:
         yield type("LiveServer", (), {"url": base, "new_member": seeded, "log": workdir / "gunicorn.log"})()

@@ -1,5 +1,6 @@
 """Branch assessment in the browser: a branch organizer completes the self-assessment on a phone; the
-administrator closes the step, reviews the branch and reads the dashboard on a desktop."""
+administrator closes the step, reviews the branch and reads the dashboard on a desktop. Evidence is
+uploaded on the phone beside the first indicator."""
 from __future__ import annotations
 
 import re
@@ -36,6 +37,12 @@ def test_branch_self_assessment_then_review(new_context, shot):
     expect(phone.locator(".sheet-status")).to_contain_text("请逐项自评打分", timeout=WAIT)
     for check in (assert_labelled, assert_named, assert_tap_targets, assert_no_horizontal_overflow):
         check(phone)
+    expect(phone.locator(".evidence").first).to_contain_text("党支部设立批复.pdf")  # from the demo
+    phone.locator("input[type=file]").first.set_input_files(
+        files=[{"name": "党小组名单.png", "mimeType": "image/png", "buffer": b"\x89PNG\r\n\x1a\n" + b"\x00" * 64}])
+    phone.get_by_role("button", name="上传佐证材料").first.click()
+    expect(phone.locator(".alert-success")).to_contain_text("佐证材料已上传", timeout=WAIT)
+    expect(phone.locator(".evidence").first).to_contain_text("党小组名单.png")
     assert _fill_scores(phone, "对照要求自查，材料齐全") >= 8
     phone.get_by_role("button", name="保存评分").click()
     expect(phone.locator(".alert-success")).to_contain_text("评分已保存", timeout=WAIT)

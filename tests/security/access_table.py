@@ -89,6 +89,8 @@ RULES = {
     "organizer.assessment_sheet": ORGANIZER_SCOPE, "organizer.assessment_submit": ORGANIZER_SCOPE,
     "organizer.assessment_report": ORGANIZER_SCOPE, "organizer.assessment_problem": ORGANIZER_SCOPE,
     "organizer.assessment_problem_move": ORGANIZER_SCOPE,
+    "organizer.assessment_sheet_evidence": ORGANIZER_SCOPE, "organizer.assessment_problem_evidence": ORGANIZER_SCOPE,
+    "organizer.assessment_evidence": ORGANIZER_SCOPE, "organizer.assessment_evidence_delete": ORGANIZER_SCOPE,
     # the higher level only (in the world: the admin); a branch organizer gets 403 for their own branch
     "organizer.assessment_problem_new": ADMIN,
     "organizer.assessment_round_new": ADMIN, "organizer.assessment_advance": ADMIN,
@@ -120,6 +122,7 @@ PARAM_KINDS = {
     "chapter_id": "chapter", "version_id": "version", "question_id": "question",
     "activity_id": "activity", "attachment_id": "attachment",
     "assessment_id": "assessment", "scheme_id": "scheme", "problem_id": "problem", "site_id": "site",
+    "evidence_id": "evidence",
 }
 FIXED_VALUES = {
     ("static", "filename"): "css/app.css", ("bootstrap.static", "filename"): "css/bootstrap.min.css",

@@ -43,6 +43,7 @@ class Side:
     scheme: object = None
     problem: object = None
     site: object = None
+    evidence: object = None  # a self-assessment evidence file of the branch
 
 
 @dataclass
@@ -59,6 +60,7 @@ class World:
             "attempt": side.attempt, "contest": side.contest, "round": side.round, "session": side.study,
             "practice_answer": side.practice_answer, "activity": side.activity, "attachment": side.attachment,
             "assessment": side.assessment, "scheme": side.scheme, "problem": side.problem, "site": side.site,
+            "evidence": side.evidence,
         }[kind]
 
 

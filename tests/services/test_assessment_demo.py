@@ -35,3 +35,25 @@ def test_demo_assessment_shows_every_state_and_runs_once(db):
     assert [s.site.unit.name for s in flagged] == ["第二党支部"]
     assert seed_assessment(db.session, demo.ORG_NAME, FIXED_NOW) == "已存在，未做更改"
     assert db.session.scalar(select(AssessmentProblem.id).where(AssessmentProblem.status == "closed")) is not None
+
+
+def test_demo_evidence_is_stored_like_an_upload(db, tmp_path):
+    """With the instance's evidence store, the demo shows evidence on a sheet organizer1 can still change,
+    on a submitted sheet and on a rectification awaiting verification."""
+    import os
+    import stat
+
+    from studyapp.models.assessment import AssessmentEvidence
+
+    demo.seed_people(db.session, "demo-pass-1")
+    seed_assessment(db.session, demo.ORG_NAME, FIXED_NOW, tmp_path / "evidence")
+    db.session.commit()
+    items = db.session.scalars(select(AssessmentEvidence).order_by(AssessmentEvidence.id)).all()
+    assert [(i.filename, i.content_type) for i in items] == [
+        ("党支部设立批复.pdf", "application/pdf"), ("支委会会议记录（3月）.png", "image/png"),
+        ("民主评议材料归档清单.pdf", "application/pdf")]
+    assert [i.score.entry.unit.name for i in items[:2]] == ["第一党支部", "第二党支部"]
+    assert items[2].problem.status == "awaiting"
+    for item in items:
+        path = tmp_path / "evidence" / item.stored_name
+        assert path.stat().st_size == item.size and stat.S_IMODE(os.stat(path).st_mode) == 0o600

@@ -5,5 +5,5 @@ rules       the table of what is due, each rule citing its article (verified or 
 periods     months, quarters and years in the organization's time zone
 compliance  已开展 / 未开展 / 逾期未开展 for a branch's year
 quorum      党员大会 quorum arithmetic (Art. 11)
-files       which attachments are accepted: images and PDF by their first bytes, and how large
+files       how many attachments a record may have (which files: domain.attachments)
 """

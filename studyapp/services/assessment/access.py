@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...models import User
-from ...models.assessment import AssessmentEntry, AssessmentProblem, AssessmentRound, AssessmentScheme
+from ...models.assessment import AssessmentEntry, AssessmentEvidence, AssessmentProblem, AssessmentRound, AssessmentScheme
 from ..errors import Forbidden, NotFound
 from ..scope import organization_root
 
@@ -69,6 +69,18 @@ def visible_problem(session: Session, actor: User, managed: set[int], problem_id
     if role is None:
         raise NotFound("问题不存在")
     return problem, role
+
+
+def visible_evidence(session: Session, actor: User, managed: set[int],
+                     evidence_id: int) -> tuple[AssessmentEvidence, str]:
+    """Evidence of a branch in the actor's scope (its score's or its problem's) and the actor's role."""
+    item = session.get(AssessmentEvidence, evidence_id)
+    if item is not None:
+        unit_id = item.score.entry.unit_id if item.score_id is not None else item.problem.unit_id
+        role = role_for(actor, unit_id, managed)
+        if role is not None:
+            return item, role
+    raise NotFound("佐证材料不存在")
 
 
 def visible_scheme(session: Session, actor: User, scheme_id: int) -> AssessmentScheme:

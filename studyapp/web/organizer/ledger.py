@@ -2,10 +2,9 @@
 a branch's year, recording activities with attendance, sign-in windows, attachments, exports."""
 from __future__ import annotations
 
-import io
 from functools import lru_cache
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -19,6 +18,7 @@ from ...services.errors import NotFound
 from ...services.ledger import activities, attachments, calendar, exports, scope, signin
 from ...services.ledger.activities import FieldErrors
 from ..clock import now
+from .. import attachments as stored_files
 from ..downloads import XLSX_MIME, attachment as disposition
 from ..guards import managed_units
 from ..localtime import parse_local, to_input, zone
@@ -182,8 +182,7 @@ def ledger_signin(activity_id: int):
 
 def _storage():
     # LEDGER_ATTACHMENTS_DIR lets tests (and installations) put the files elsewhere; never under static/.
-    return attachments.storage(current_app.config.get("LEDGER_ATTACHMENTS_DIR")
-                               or f"{current_app.instance_path}/{attachments.DIRECTORY}")
+    return stored_files.directory("LEDGER_ATTACHMENTS_DIR", attachments.DIRECTORY)
 
 
 @bp.route("/ledger/activities/<int:activity_id>/attachments", methods=["POST"])
@@ -202,13 +201,7 @@ def ledger_attachment(attachment_id: int):
         data = attachments.read(item, _storage())
     except (NotFound, FileNotFoundError):
         abort(404)
-    # Inline: a photo or PDF opens in the browser; its type was checked by content, and nosniff plus a
-    # sandbox policy keep a browser from treating it as anything else.
-    response = send_file(io.BytesIO(data), mimetype=item.content_type, download_name=item.filename)
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; object-src 'self'"
-    return response
+    return stored_files.inline(item, data)
 
 
 @bp.route("/ledger/attachments/<int:attachment_id>/delete", methods=["POST"])

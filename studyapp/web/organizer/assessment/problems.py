@@ -10,7 +10,7 @@ from flask_login import current_user
 from ....domain.assessment.rectification import SEVERITIES, SOURCES, STATUS_LABELS, TRANSITIONS
 from ....extensions import db
 from ....models import Unit
-from ....services.assessment import access, problems
+from ....services.assessment import access, evidence, problems
 from ...downloads import xlsx_response
 from ...guards import managed_units
 from ...outcome import committing
@@ -48,7 +48,8 @@ def assessment_problem(problem_id: int):
     row = problems.ProblemRow(problem, problems.rules.shown_status(problem.status, problem.deadline, now(), zone()),
                               problems.rules.age_days(problem.created_at, now(), zone()))
     return render_template("organizer/assessment/problem.html", row=row, problem=problem, role=role, moves=moves,
-                           severities=SEVERITIES, sources=SOURCES, form=request.form)
+                           severities=SEVERITIES, sources=SOURCES, form=request.form,
+                           may_change_evidence=evidence.may_change_problem_evidence(problem, role))
 
 
 @bp.route("/assessment/problems/<int:problem_id>/move", methods=["POST"])
