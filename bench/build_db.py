@@ -1,7 +1,7 @@
 """Build the benchmark database through the project's own code paths, timing each step.
 
 10,000 members in 100 branches arrive through the roster import (parse_roster + import_roster, as
-`flask import-members` does), the sample module and its 244-question bank through load-content, a
+`flask import-members` does), the sample module and its question bank through load-content, a
 50-question exam and a sitting open now through the exam services, and a contest open now for the
 whole organization with a few thousand players' finished rounds, played through the contest services
 at injected times (so the standings and the branch board hold what real play writes). Run as a

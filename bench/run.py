@@ -169,7 +169,7 @@ def run_app(args, url: str, info: dict, spec: ServerSpec, results: list[Result],
 
         start_lines = [("POST", f"/exams/sittings/{sitting_id}/start", m.cookie, m.csrf, f"csrf_token={m.csrf}")
                        for m in members]
-        results.append(baseline.pair(replay(base, "exam start (draw 50 of 244)", start_lines, args, once=True)))
+        results.append(baseline.pair(replay(base, "exam start (draw 50 of the bank)", start_lines, args, once=True)))
 
         attach_papers(url, members, sitting_id)
         # wrk stops a thread when its list runs out, dropping the last request or two still in flight (never
@@ -300,7 +300,7 @@ TARGETS = {
     "chapter page (logged in)": ("/chapter", 0.60, "/hello"),
     "answer autosave": ("/core/save", 0.60, "/raw/save"),
     "exam submit (grade 50)": ("/core/submit", 0.60, "/raw/submit"),
-    "exam start (draw 50 of 244)": ("/hello", 0.25, None),
+    "exam start (draw 50 of the bank)": ("/hello", 0.25, None),
     "results summary (10k sitting)": ("/hello", None, None),
     "contest board (while rounds submitted)": ("/hello", None, None),
 }
