@@ -153,10 +153,11 @@ def settled_question(session: Session, user: User, round_id: int, position: int,
     item = next((q for q in round_.questions if q.position == position), None)
     if item is None or item.shown_at is None or not _done(contest, item, now):
         raise NotFound("题目不存在")
-    if not key_access.may_see_key(session, user, item.question_id, now):
+    version = session.get(QuestionVersion, item.question_version_id)
+    if not key_access.may_see_key(session, user, version.question_id, now):
         raise NotFound("题目不存在")  # the member goes on to the next question without the key
     finished = round_.status == "finished" or all(_done(contest, q, now) for q in round_.questions)
-    return SettledQuestion(position, len(round_.questions), session.get(QuestionVersion, item.question_version_id),
+    return SettledQuestion(position, len(round_.questions), version,
                            item.response, item.answered_at is not None, bool(item.correct), bool(item.late), finished)
 
 

@@ -6,7 +6,7 @@ at /api/v1/openapi.json.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify
+from flask import Blueprint, abort, jsonify, request
 
 from ...extensions import csrf, db
 from ...services.errors import ServiceError
@@ -35,10 +35,12 @@ def _service_error(exc: ServiceError):
     return error(exc.status, exc.code, str(exc))
 
 
-@bp.after_request
+@bp.after_app_request
 def _no_store(response):
-    # Tokens, papers and scores are personal: never kept by caches or proxies.
-    response.headers["Cache-Control"] = "no-store"
+    # Tokens, papers and scores are personal: never kept by caches or proxies. App-wide by path, so the
+    # routing-level 404/405 under /api/ (which belong to no blueprint) carry it too.
+    if request.path == "/api" or request.path.startswith("/api/"):
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -31,11 +31,14 @@ BOOL = {"type": "boolean"}
 TIME = {"type": "string", "format": "date-time", "description": "ISO 8601 with offset, in UTC (+00:00)"}
 QTYPE = {"type": "string", "enum": ["single", "multiple", "true_false", "fill_blank"]}
 ANSWER = {
-    "description": 'single: "B"; multiple: ["A", "C"]; true_false: true/false; fill_blank: ["...", ...]; '
+    "description": 'single: "B"; multiple: ["A", "C"] (option keys; returned sorted); true_false: true/false; fill_blank: ["...", ...]; '
                    "null clears the answer",
     # OpenAPI 3.0: null is allowed by a nullable branch (a bare `nullable` beside anyOf is ignored).
     "anyOf": [{"type": "string", "nullable": True}, BOOL, {"type": "array", "items": STRING}],
 }
+#: One set of values for an attempt's status wherever it appears.
+STATUS = {"type": "string", "enum": ["in_progress", "overdue", "submitted"],
+          "description": "overdue: past the deadline, being finalized with the answers saved in time"}
 OPTION = _obj({"key": STRING, "text": STRING})
 
 SCHEMAS = {
@@ -49,7 +52,12 @@ SCHEMAS = {
                     "chapters": {"type": "array", "items": _obj({"number": INT, "title": STRING})}}),
     "Chapter": _obj({"title": STRING, "html": STRING,
                      "articles": {"type": "array", "items": _obj({"number": _nullable(INT), "anchor": STRING})}}),
-    "Sitting": _obj({"id": ID, "exam_title": STRING, "opens_at": TIME, "closes_at": TIME,
+    "Sitting": _obj({"id": ID, "title": STRING, "exam_title": STRING,
+                     "is_makeup": {**BOOL, "description": "a make-up sitting (补考)"},
+                     "pass_percent": {"type": "integer", "minimum": 0, "maximum": 100,
+                                      "description": "share of the maximum score needed to pass"},
+                     "in_progress_attempt_id": {**_nullable(ID), "description": "my attempt in progress, to resume"},
+                     "opens_at": TIME, "closes_at": TIME,
                      "time_limit_minutes": INT, "attempts_left": {"type": "integer", "minimum": 0}}),
     "PaperQuestion": _obj(
         {"id": ID, "type": QTYPE, "stem_html": STRING, "options": {"type": "array", "items": OPTION},
@@ -70,8 +78,7 @@ SCHEMAS = {
     "AnswerSaved": _obj({"question_id": ID, "stored": BOOL, "seq": INT}),
     "SubmitResult": _obj({"score": NUMBER, "max_score": NUMBER, "passed": BOOL, "submitted_at": TIME}),
     "AttemptSummary": _obj({
-        "id": ID, "sitting_id": ID, "exam_title": STRING, "number": INT,
-        "status": {"type": "string", "enum": ["in_progress", "submitted"]},
+        "id": ID, "sitting_id": ID, "exam_title": STRING, "number": INT, "status": STATUS,
         "started_at": TIME, "deadline": TIME, "submitted_at": _nullable(TIME), "score": _nullable(NUMBER),
         "max_score": NUMBER, "passed": _nullable(BOOL), "counts": BOOL,
     }),
@@ -83,11 +90,10 @@ SCHEMAS = {
                                "anyOf": [STRING, {"type": "array", "items": STRING}]}}]},
         "correct": _nullable(BOOL), "awarded": _nullable(NUMBER), "explanation_html": STRING,
         "chapter_number": INT, "article_number": _nullable(INT),
+        "module_slug": {**STRING, "description": "link to the article: /modules/{module_slug}/chapters/{chapter_number}"},
     }),
     "AttemptDetail": _obj({
-        "id": ID, "sitting_id": ID, "exam_title": STRING, "number": INT,
-        "status": {"type": "string", "enum": ["in_progress", "overdue", "submitted"],
-                   "description": "overdue: past the deadline, being finalized with the answers saved in time"},
+        "id": ID, "sitting_id": ID, "exam_title": STRING, "number": INT, "status": STATUS,
         "started_at": TIME, "deadline": TIME, "submitted_at": _nullable(TIME), "score": _nullable(NUMBER),
         "max_score": NUMBER, "passed": _nullable(BOOL), "counts": BOOL, "review_visible": BOOL,
         "questions": {**_nullable({"type": "array", "items": _ref("ReviewQuestion")}),
@@ -117,14 +123,27 @@ UNAUTHORIZED = _error("missing, invalid, expired or revoked token")
 NOT_FOUND = _error("no such object, or it is not yours")
 BAD_BODY = {"400": _error("body is not JSON"), "422": _error("body of the wrong shape")}
 BUSY = {"503": _error("database busy; nothing was written, retry after Retry-After seconds")}
+#: Any path answers 405 (with an Allow header) to a method it does not list.
+NOT_ALLOWED = _error("this path does not take this method (see the Allow header)")
+RATE_LIMITED = _error("too many requests; retry after Retry-After seconds")
+
+#: Tags group operations into the named modules of generated clients.
+TAGS = [
+    {"name": "account", "description": "登录令牌、本人信息、修改密码"},
+    {"name": "study", "description": "学习模块与章节"},
+    {"name": "exams", "description": "考试场次、答卷、成绩"},
+    {"name": "meta", "description": "本文档"},
+]
 
 
-def _op(summary: str, responses: dict, *, secure: bool = True, body: str | None = None, params=()) -> dict:
-    op = {"summary": summary, "responses": responses}
+def _op(op_id: str, tag: str, summary: str, responses: dict, *, secure: bool = True, body: str | None = None,
+        params=()) -> dict:
+    """One operation: a unique operationId and one tag name the generated client's function and module."""
+    op = {"operationId": op_id, "tags": [tag], "summary": summary, "responses": {**responses, "405": NOT_ALLOWED}}
     if not secure:
         op["security"] = []
     else:
-        op["responses"] = {**responses, "401": UNAUTHORIZED}
+        op["responses"]["401"] = UNAUTHORIZED
     if body:
         op["requestBody"] = _body(body)
     if params:
@@ -142,48 +161,52 @@ QUESTION_ID = _id("question_id", "question id")
 
 PATHS = {
     "/auth/token": {
-        "post": _op("Log in: exchange username and password for a bearer token", {
+        "post": _op("createToken", "account", "Log in: exchange username and password for a bearer token", {
             "200": _ok(_ref("Token")),
             "401": _error("wrong username or password"),
             "403": _error("code password_change_required: the account still has its initial password; "
                           "choose a password on the website first"),
-            "429": _error("too many attempts; retry later"),
+            "429": RATE_LIMITED,
             **BAD_BODY,
         }, secure=False, body="TokenRequest"),
-        "delete": _op("Log out: revoke the token used for this request", {"204": {"description": "revoked"}}),
+        "delete": _op("revokeToken", "account", "Log out: revoke the token used for this request",
+                      {"204": {"description": "revoked"}}),
     },
-    "/me": {"get": _op("The logged-in person", {"200": _ok(_ref("Me"))})},
-    "/modules": {"get": _op("Study modules I may read, with their released chapters",
+    "/me": {"get": _op("getMe", "account", "The logged-in person", {"200": _ok(_ref("Me"))})},
+    "/modules": {"get": _op("listModules", "study", "Study modules I may read, with their released chapters",
                             {"200": _ok(_array("Module"))})},
     "/modules/{slug}/chapters/{number}": {"get": _op(
-        "A chapter's text (sanitized HTML) and its articles (anchors #art-N)",
+        "getChapter", "study", "A chapter's text (sanitized HTML) and its articles (anchors #art-N)",
         {"200": _ok(_ref("Chapter")), "404": NOT_FOUND},
         params=[{"name": "slug", "in": "path", "required": True, "schema": STRING},
                 {"name": "number", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0}}],
     )},
-    "/sittings": {"get": _op("Exam sittings open to me now", {"200": _ok(_array("Sitting"))})},
+    "/sittings": {"get": _op("listSittings", "exams", "Exam sittings open to me now",
+                             {"200": _ok(_array("Sitting"))})},
     "/sittings/{sitting_id}/attempts": {"post": _op(
-        "Start an attempt, or resume the one in progress",
+        "startAttempt", "exams", "Start an attempt, or resume the one in progress",
         {"201": _ok(_ref("Paper"), "a new attempt"), "200": _ok(_ref("Paper"), "my attempt in progress"),
          "404": NOT_FOUND, "409": _error("sitting not open, or no attempts left"), **BUSY},
         params=[SITTING_ID],
     )},
     "/attempts/{attempt_id}/answers/{question_id}": {"put": _op(
-        "Save (autosave) my answer to one question",
+        "saveAnswer", "exams", "Save (autosave) my answer to one question",
         {"200": _ok(_ref("AnswerSaved")), "404": NOT_FOUND,
          "409": _error("the attempt is submitted or past its deadline; nothing saved"), **BAD_BODY, **BUSY},
         body="AnswerRequest", params=[ATTEMPT_ID, QUESTION_ID],
     )},
     "/attempts/{attempt_id}/submit": {"post": _op(
-        "Submit and grade; repeating it returns the same result",
+        "submitAttempt", "exams", "Submit and grade; repeating it returns the same result",
         {"200": _ok(_ref("SubmitResult")), "404": NOT_FOUND, **BUSY}, params=[ATTEMPT_ID],
     )},
     "/attempts/{attempt_id}": {"get": _op(
-        "An attempt: status, score, and per-question review where the review policy allows",
+        "getAttempt", "exams", "An attempt: status, score, and per-question review where the review policy allows",
         {"200": _ok(_ref("AttemptDetail")), "404": NOT_FOUND}, params=[ATTEMPT_ID],
     )},
-    "/me/attempts": {"get": _op("My attempts, newest first", {"200": _ok(_array("AttemptSummary"))})},
-    "/openapi.json": {"get": _op("This document", {"200": _ok({"type": "object"})}, secure=False)},
+    "/me/attempts": {"get": _op("listMyAttempts", "exams", "My attempts, newest first",
+                                {"200": _ok(_array("AttemptSummary"))})},
+    "/openapi.json": {"get": _op("getOpenapi", "meta", "This document", {"200": _ok({"type": "object"})},
+                                 secure=False)},
 }
 
 
@@ -197,6 +220,7 @@ def document() -> dict:
                            "timestamps are ISO 8601 in UTC.",
         },
         "servers": [{"url": "/api/v1"}],
+        "tags": TAGS,
         "security": [{"bearer": []}],
         "paths": PATHS,
         "components": {
