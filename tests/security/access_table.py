@@ -104,6 +104,7 @@ RULES = {
     "api.me": API_BEARER, "api.my_attempts": API_BEARER, "api.modules": API_BEARER, "api.sittings": API_BEARER,
     "api.chapter": API_VISIBLE, "api.start": API_VISIBLE,
     "api.attempt_detail": API_OWN, "api.save": API_OWN, "api.submit": API_OWN,
+    "api.change_password": API_PUBLIC, "api.refresh_token": API_BEARER, "api.home": API_BEARER,
 }
 
 # GETs that write by design, each once: a repeated GET must change nothing more (checked).

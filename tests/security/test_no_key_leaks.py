@@ -105,6 +105,8 @@ class Walker:
         else:
             response = self.client.open(url, method=method, follow_redirects=True, **kwargs)
         self.requests += 1
+        if api and url.endswith("/auth/token/refresh") and response.status_code == 200:
+            self.token = response.get_json()["token"]  # the refresh ended the old token: walk on with the new one
         body = _text(response)
         response.close()
         self.bodies.append(body)

@@ -15,6 +15,11 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
 
+def unusable_login(username: str, password: str) -> bool:
+    """Credentials no account can have: too long, or a NUL (PostgreSQL text cannot even compare one)."""
+    return len(username) > 64 or len(password) > 256 or "\x00" in username
+
+
 def error(status: int, code: str, message: str):
     return jsonify(error={"code": code, "message": message}), status
 
@@ -25,8 +30,10 @@ MAX_ID = 2**31 - 1
 
 @bp.url_value_preprocessor
 def _absurd_ids(_endpoint, values):
-    if any(isinstance(value, int) and value > MAX_ID for value in (values or {}).values()):
-        abort(404)
+    for value in (values or {}).values():
+        # No stored id or slug is that large or holds a NUL (which PostgreSQL text cannot even compare).
+        if isinstance(value, int) and value > MAX_ID or isinstance(value, str) and "\x00" in value:
+            abort(404)
 
 
 @bp.errorhandler(ServiceError)
@@ -44,4 +51,4 @@ def _no_store(response):
     return response
 
 
-from . import auth, content, exams, openapi  # noqa: E402,F401  (routes register on bp)
+from . import account, auth, content, exams, home, openapi  # noqa: E402,F401  (routes register on bp)

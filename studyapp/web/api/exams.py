@@ -30,22 +30,23 @@ def _commit_conflicts(call, *args):
 @bp.route("/sittings")
 @bearer
 def sittings():
-    offers = exams.open_sittings_for(db.session, g.api_user, now())
-    return jsonify([
-        {
-            "id": offer.sitting.id,
-            "title": offer.sitting.title,
-            "exam_title": offer.exam.title,
-            "is_makeup": offer.sitting.is_makeup,
-            "pass_percent": offer.exam.pass_percent,
-            "in_progress_attempt_id": offer.in_progress_attempt_id,
-            "opens_at": iso(offer.sitting.opens_at),
-            "closes_at": iso(offer.sitting.closes_at),
-            "time_limit_minutes": offer.exam.time_limit_minutes,
-            "attempts_left": offer.attempts_left,
-        }
-        for offer in offers
-    ])
+    return jsonify([sitting_body(offer) for offer in exams.open_sittings_for(db.session, g.api_user, now())])
+
+
+def sitting_body(offer) -> dict:
+    """A sitting open to the member (exams.SittingOffer), as the Sitting schema."""
+    return {
+        "id": offer.sitting.id,
+        "title": offer.sitting.title,
+        "exam_title": offer.exam.title,
+        "is_makeup": offer.sitting.is_makeup,
+        "pass_percent": offer.exam.pass_percent,
+        "in_progress_attempt_id": offer.in_progress_attempt_id,
+        "opens_at": iso(offer.sitting.opens_at),
+        "closes_at": iso(offer.sitting.closes_at),
+        "time_limit_minutes": offer.exam.time_limit_minutes,
+        "attempts_left": offer.attempts_left,
+    }
 
 
 def paper(attempt) -> dict:

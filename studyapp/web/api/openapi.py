@@ -99,6 +99,32 @@ SCHEMAS = {
         "questions": {**_nullable({"type": "array", "items": _ref("ReviewQuestion")}),
                       "description": "per-question results, only when the exam's review policy allows (else null)"},
     }),
+    "PasswordChange": _obj({
+        "username": {"type": "string", "minLength": 1},
+        "password": {"type": "string", "minLength": 1, "description": "the current password or the one-time code"},
+        "new_password": {"type": "string", "minLength": 1,
+                         "description": "the website's rules: length, not the login id, name or phone, not common"},
+    }),
+    "Home": _obj({
+        "sittings": {"type": "array", "items": _ref("Sitting"), "description": "open to me now, soonest closing first"},
+        "contests": {"type": "array", "items": _obj({"id": ID, "title": STRING, "closes_at": TIME}),
+                     "description": "running contests open to me, soonest closing first"},
+        "daily": _ref("DailyStatus"),
+        "reviews_due": {"type": "integer", "minimum": 0, "description": "wrong-answer cards due for review today"},
+        "modules": {"type": "array", "items": _obj({
+            "slug": STRING, "title": STRING, "chapters": {"type": "integer", "minimum": 0},
+            "completed": {"type": "integer", "minimum": 0}, "percent": {"type": "integer", "minimum": 0, "maximum": 100},
+            "seconds": {"type": "integer", "minimum": 0, "description": "reading time credited"}})},
+        "scores": {"type": "array", "items": _obj({
+            "kind": {"type": "string", "enum": ["exam", "contest"]}, "title": STRING, "score": NUMBER,
+            "out_of": NUMBER, "at": TIME, "passed": _nullable(BOOL)}), "description": "my latest results"},
+    }),
+    "DailyStatus": _obj({
+        "total": {"type": "integer", "minimum": 0, "description": "questions in today's set (0: not drawn yet)"},
+        "answered": {"type": "integer", "minimum": 0}, "correct": {"type": "integer", "minimum": 0},
+        "done": BOOL, "streak": {"type": "integer", "minimum": 0, "description": "days in a row"},
+        "points_today": {"type": "integer", "minimum": 0}, "points_total": {"type": "integer", "minimum": 0},
+    }),
 }
 
 
@@ -130,6 +156,7 @@ RATE_LIMITED = _error("too many requests; retry after Retry-After seconds")
 #: Tags group operations into the named modules of generated clients.
 TAGS = [
     {"name": "account", "description": "登录令牌、本人信息、修改密码"},
+    {"name": "home", "description": "首页概览"},
     {"name": "study", "description": "学习模块与章节"},
     {"name": "exams", "description": "考试场次、答卷、成绩"},
     {"name": "meta", "description": "本文档"},
@@ -165,13 +192,28 @@ PATHS = {
             "200": _ok(_ref("Token")),
             "401": _error("wrong username or password"),
             "403": _error("code password_change_required: the account still has its initial password; "
-                          "choose a password on the website first"),
+                          "choose a password first (POST /auth/password, or on the website)"),
             "429": RATE_LIMITED,
             **BAD_BODY,
         }, secure=False, body="TokenRequest"),
         "delete": _op("revokeToken", "account", "Log out: revoke the token used for this request",
                       {"204": {"description": "revoked"}}),
     },
+    "/auth/password": {"post": _op(
+        "changePassword", "account",
+        "Choose a new password (also the first one, with the one-time code); returns a token for it",
+        {"200": _ok(_ref("Token"), "changed; every older token and web session has ended"),
+         "401": _error("wrong username or password"), "422": _error("the new password breaks a rule (message says which)"),
+         "400": _error("body is not JSON"), "429": RATE_LIMITED, **BUSY},
+        secure=False, body="PasswordChange",
+    )},
+    "/auth/token/refresh": {"post": _op(
+        "refreshToken", "account",
+        "Trade this token for a new one with a full lifetime (API_TOKEN_HOURS); the old one ends at once",
+        {"200": _ok(_ref("Token")), **BUSY},
+    )},
+    "/home": {"get": _op("getHome", "home", "The home page in one call: open exams, contests, daily practice, "
+                                            "due reviews, study progress, latest results", {"200": _ok(_ref("Home"))})},
     "/me": {"get": _op("getMe", "account", "The logged-in person", {"200": _ok(_ref("Me"))})},
     "/modules": {"get": _op("listModules", "study", "Study modules I may read, with their released chapters",
                             {"200": _ok(_array("Module"))})},
