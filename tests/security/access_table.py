@@ -105,6 +105,9 @@ RULES = {
     "api.chapter": API_VISIBLE, "api.start": API_VISIBLE,
     "api.attempt_detail": API_OWN, "api.save": API_OWN, "api.submit": API_OWN,
     "api.change_password": API_PUBLIC, "api.refresh_token": API_BEARER, "api.home": API_BEARER,
+    "api.daily_status": API_BEARER, "api.daily_today": API_BEARER, "api.daily_answer": API_BEARER,
+    "api.review_next": API_BEARER, "api.review_answer": API_OWN, "api.wrong_book_list": API_BEARER,
+    "api.wrong_book_resolve": API_OWN,
 }
 
 # GETs that write by design, each once: a repeated GET must change nothing more (checked).

@@ -41,6 +41,25 @@ STATUS = {"type": "string", "enum": ["in_progress", "overdue", "submitted"],
           "description": "overdue: past the deadline, being finalized with the answers saved in time"}
 OPTION = _obj({"key": STRING, "text": STRING})
 
+KEY = {"description": "the key; multiple: sorted option keys; fill_blank: accepted answers per blank",
+       "anyOf": [STRING, BOOL, {"type": "array", "items": {"anyOf": [STRING, {"type": "array", "items": STRING}]}}]}
+_PQ_PROPS = {"id": ID, "type": QTYPE, "stem_html": STRING, "options": {"type": "array", "items": OPTION},
+             "blanks": {"type": "integer", "minimum": 1, "description": "fill_blank only"}}
+#: A question to answer in practice or review: never its key.
+PRACTICE_QUESTION = _obj(_PQ_PROPS, required=["id", "type", "stem_html", "options"])
+FEEDBACK = _obj({
+    "question_id": ID, "correct": BOOL, "answer": ANSWER,
+    "correct_answer": {**KEY, "nullable": True, "description": "null while the key is withheld"},
+    "explanation_html": _nullable(STRING), "module_slug": STRING, "chapter_number": INT,
+    "article_number": _nullable(INT),
+})
+DAILY_STATUS = _obj({
+    "total": {"type": "integer", "minimum": 0, "description": "questions in today's set (0: not drawn yet)"},
+    "answered": {"type": "integer", "minimum": 0}, "correct": {"type": "integer", "minimum": 0},
+    "done": BOOL, "streak": {"type": "integer", "minimum": 0, "description": "days in a row"},
+    "points_today": {"type": "integer", "minimum": 0}, "points_total": {"type": "integer", "minimum": 0},
+})
+
 SCHEMAS = {
     "Error": _obj({"error": _obj({"code": STRING, "message": STRING})}),
     "TokenRequest": _obj({"username": {"type": "string", "minLength": 1},
@@ -109,7 +128,7 @@ SCHEMAS = {
         "sittings": {"type": "array", "items": _ref("Sitting"), "description": "open to me now, soonest closing first"},
         "contests": {"type": "array", "items": _obj({"id": ID, "title": STRING, "closes_at": TIME}),
                      "description": "running contests open to me, soonest closing first"},
-        "daily": _ref("DailyStatus"),
+        "daily": DAILY_STATUS,
         "reviews_due": {"type": "integer", "minimum": 0, "description": "wrong-answer cards due for review today"},
         "modules": {"type": "array", "items": _obj({
             "slug": STRING, "title": STRING, "chapters": {"type": "integer", "minimum": 0},
@@ -119,12 +138,32 @@ SCHEMAS = {
             "kind": {"type": "string", "enum": ["exam", "contest"]}, "title": STRING, "score": NUMBER,
             "out_of": NUMBER, "at": TIME, "passed": _nullable(BOOL)}), "description": "my latest results"},
     }),
-    "DailyStatus": _obj({
-        "total": {"type": "integer", "minimum": 0, "description": "questions in today's set (0: not drawn yet)"},
-        "answered": {"type": "integer", "minimum": 0}, "correct": {"type": "integer", "minimum": 0},
-        "done": BOOL, "streak": {"type": "integer", "minimum": 0, "description": "days in a row"},
-        "points_today": {"type": "integer", "minimum": 0}, "points_total": {"type": "integer", "minimum": 0},
-    }),
+    "DailyStatus": DAILY_STATUS,
+    "PracticeQuestion": PRACTICE_QUESTION,
+    "Feedback": FEEDBACK,
+    "DailyToday": _obj({"status": DAILY_STATUS,
+                        "position": {**_nullable({"type": "integer", "minimum": 0}),
+                                     "description": "0-based position to answer next; null when the day is done"},
+                        "question": {**PRACTICE_QUESTION, "nullable": True}}),
+    "DailyAnswerRequest": _obj({"position": {"type": "integer", "minimum": 0}, "answer": ANSWER}),
+    "DailyAnswered": _obj({"feedback": FEEDBACK, "status": DAILY_STATUS}),
+    "ReviewNext": _obj({"due_today": {"type": "integer", "minimum": 0},
+                        "question": {**PRACTICE_QUESTION, "nullable": True,
+                                     "description": "the most overdue card; null when nothing is due now"}}),
+    "ReviewAnswerRequest": _obj({"answer": ANSWER}),
+    "ReviewAnswered": _obj({"feedback": FEEDBACK, "next_due": TIME, "due_today": {"type": "integer", "minimum": 0}}),
+    "WrongBookEntry": _obj({
+        **_PQ_PROPS, "last_answer": {**ANSWER, "description": "my last wrong answer (null: left blank)"},
+        "correct_answer": KEY, "explanation_html": STRING,
+        "source": {"type": "string", "enum": ["practice", "exam"]}, "wrong_count": {"type": "integer", "minimum": 1},
+        "last_wrong_at": TIME, "resolved_at": _nullable(TIME), "module_slug": STRING, "chapter_number": INT,
+        "article_number": _nullable(INT),
+    }, required=["id", "type", "stem_html", "options", "last_answer", "correct_answer", "explanation_html", "source",
+                 "wrong_count", "last_wrong_at", "resolved_at", "module_slug", "chapter_number", "article_number"]),
+    "WrongBookPage": _obj({"page": {"type": "integer", "minimum": 1}, "per_page": {"type": "integer", "minimum": 1},
+                           "total": {"type": "integer", "minimum": 0}, "pages": {"type": "integer", "minimum": 1},
+                           "items": {"type": "array", "items": _ref("WrongBookEntry")}}),
+    "Resolved": _obj({"question_id": ID, "resolved_at": TIME}),
 }
 
 
@@ -158,6 +197,7 @@ TAGS = [
     {"name": "account", "description": "登录令牌、本人信息、修改密码"},
     {"name": "home", "description": "首页概览"},
     {"name": "study", "description": "学习模块与章节"},
+    {"name": "practice", "description": "每日一练、错题复习、错题本"},
     {"name": "exams", "description": "考试场次、答卷、成绩"},
     {"name": "meta", "description": "本文档"},
 ]
@@ -214,6 +254,41 @@ PATHS = {
     )},
     "/home": {"get": _op("getHome", "home", "The home page in one call: open exams, contests, daily practice, "
                                             "due reviews, study progress, latest results", {"200": _ok(_ref("Home"))})},
+    "/daily": {"get": _op("getDailyStatus", "practice", "Today's practice progress, streak and points (reads only)",
+                          {"200": _ok(_ref("DailyStatus"))})},
+    "/daily/today": {"post": _op(
+        "continueDaily", "practice",
+        "Draw today's set on first use (once per day) and give the question to answer next",
+        {"200": _ok(_ref("DailyToday")), "404": _error("nothing to practise yet (study a chapter first)"), **BUSY},
+    )},
+    "/daily/answer": {"post": _op(
+        "answerDaily", "practice", "Answer today's question at `position` (in order); feedback, key and explanation",
+        {"200": _ok(_ref("DailyAnswered")), "404": _error("nothing to practise, or the question was withdrawn"),
+         "409": _error("not the next position, or the day is already done"), **BAD_BODY, **BUSY},
+        body="DailyAnswerRequest",
+    )},
+    "/review": {"get": _op("nextReview", "practice", "The next wrong-answer card due for spaced review (reads only)",
+                           {"200": _ok(_ref("ReviewNext"))})},
+    "/review/{question_id}/answer": {"post": _op(
+        "answerReview", "practice", "Answer a due review card; feedback and when it comes back",
+        {"200": _ok(_ref("ReviewAnswered")), "404": _error("not due for review now, or withdrawn"),
+         **BAD_BODY, **BUSY},
+        body="ReviewAnswerRequest", params=[QUESTION_ID],
+    )},
+    "/wrong-book": {"get": _op(
+        "listWrongBook", "practice", "My wrong-answer book, newest miss first, a page at a time",
+        {"200": _ok(_ref("WrongBookPage")), "422": _error("page or per_page out of range")},
+        params=[{"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000000,
+                                                           "default": 1}},
+                {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 50,
+                                                               "default": 10}},
+                {"name": "all", "in": "query", "description": "1: include resolved entries",
+                 "schema": {"type": "string", "enum": ["0", "1"]}}],
+    )},
+    "/wrong-book/{question_id}/resolve": {"post": _op(
+        "resolveWrongBookEntry", "practice", "Mark an entry as mastered (移出错题本); repeating it changes nothing",
+        {"200": _ok(_ref("Resolved")), "404": _error("not in my wrong-answer book"), **BUSY}, params=[QUESTION_ID],
+    )},
     "/me": {"get": _op("getMe", "account", "The logged-in person", {"200": _ok(_ref("Me"))})},
     "/modules": {"get": _op("listModules", "study", "Study modules I may read, with their released chapters",
                             {"200": _ok(_array("Module"))})},
