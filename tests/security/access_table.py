@@ -108,6 +108,9 @@ RULES = {
     "api.daily_status": API_BEARER, "api.daily_today": API_BEARER, "api.daily_answer": API_BEARER,
     "api.review_next": API_BEARER, "api.review_answer": API_OWN, "api.wrong_book_list": API_BEARER,
     "api.wrong_book_resolve": API_OWN,
+    "api.contests_list": API_BEARER, "api.contest_detail": API_VISIBLE, "api.contest_start": API_VISIBLE,
+    "api.contest_board": API_VISIBLE, "api.round_detail": API_OWN, "api.round_current": API_OWN,
+    "api.round_answer": API_OWN,
 }
 
 # GETs that write by design, each once: a repeated GET must change nothing more (checked).

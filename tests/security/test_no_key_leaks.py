@@ -161,6 +161,11 @@ def test_no_route_shows_a_key_of_a_question_on_an_open_paper(app, world, db):
         walker.request("GET", f"/contests/rounds/{side.round.id}")
         walker.request("POST", f"/contests/rounds/{side.round.id}/answer", data={**ANSWER_FORM, "position": position},
                        headers={"Accept": "application/json"})
+    for position in (1, 2, 3):
+        walker.request("POST", f"/api/v1/rounds/{side.round.id}/current", api=True)
+        walker.request("POST", f"/api/v1/rounds/{side.round.id}/answers", api=True,
+                       json={"position": position, "answer": "B"})
+        walker.request("GET", f"/api/v1/rounds/{side.round.id}", api=True)
     walker.request("GET", "/daily/")
     walker.request("POST", "/daily/answer", data={**ANSWER_FORM, "position": 0})
     walker.request("POST", "/api/v1/daily/today", api=True)

@@ -59,6 +59,18 @@ DAILY_STATUS = _obj({
     "done": BOOL, "streak": {"type": "integer", "minimum": 0, "description": "days in a row"},
     "points_today": {"type": "integer", "minimum": 0}, "points_total": {"type": "integer", "minimum": 0},
 })
+CONTEST = _obj({"id": ID, "title": STRING, "opens_at": TIME, "closes_at": TIME,
+                "questions_per_round": {"type": "integer", "minimum": 1},
+                "seconds_per_question": {"type": "integer", "minimum": 1},
+                "max_rounds_per_member": {"type": "integer", "minimum": 1}})
+ROUND = _obj({"id": ID, "contest_id": ID, "number": {"type": "integer", "minimum": 1},
+              "status": {"type": "string", "enum": ["in_progress", "finished"]}, "started_at": TIME,
+              "finished_at": _nullable(TIME), "score": {"type": "integer", "minimum": 0},
+              "time_used_ms": {"type": "integer", "minimum": 0}, "questions": {"type": "integer", "minimum": 0},
+              "answered": {"type": "integer", "minimum": 0}})
+BOARD_ROW = _obj({"rank": {"type": "integer", "minimum": 1}, "name": STRING, "branch": STRING,
+                  "score": {"type": "integer", "minimum": 0}, "time_ms": {"type": "integer", "minimum": 0},
+                  "mine": BOOL})
 
 SCHEMAS = {
     "Error": _obj({"error": _obj({"code": STRING, "message": STRING})}),
@@ -164,6 +176,37 @@ SCHEMAS = {
                            "total": {"type": "integer", "minimum": 0}, "pages": {"type": "integer", "minimum": 1},
                            "items": {"type": "array", "items": _ref("WrongBookEntry")}}),
     "Resolved": _obj({"question_id": ID, "resolved_at": TIME}),
+    "Contest": CONTEST,
+    "ContestDetail": _obj({**CONTEST["properties"], "rounds": {"type": "array", "items": ROUND},
+                           "active_round_id": {**_nullable(ID), "description": "my round in progress"},
+                           "rounds_left": {"type": "integer", "minimum": 0}}),
+    "Round": ROUND,
+    "RoundCurrent": _obj({"round": ROUND, "question": {**_obj({
+        "position": {"type": "integer", "minimum": 1}, "total": {"type": "integer", "minimum": 1}, "type": QTYPE,
+        "stem_html": STRING, "options": {"type": "array", "items": OPTION}, "deadline": TIME,
+        "remaining_ms": {"type": "integer", "minimum": 0},
+        "blanks": {"type": "integer", "minimum": 1, "description": "fill_blank only"},
+    }, required=["position", "total", "type", "stem_html", "options", "deadline", "remaining_ms"]),
+        "nullable": True, "description": "null once the round is finished"}}),
+    "RoundAnswerRequest": _obj({"position": {"type": "integer", "minimum": 1}, "answer": ANSWER}),
+    "RoundAnswered": _obj({"accepted": {**BOOL, "description": "false: received after countdown + allowance"},
+                           "correct": {**_nullable(BOOL), "description": "null while the key is withheld"},
+                           "finished": BOOL}),
+    "RoundDetail": _obj({**ROUND["properties"], "settled": {
+        "type": "array", "description": "questions answered or timed out, with the key where the key rule allows",
+        "items": _obj({
+            "position": {"type": "integer", "minimum": 1}, "type": QTYPE, "stem_html": STRING,
+            "options": {"type": "array", "items": OPTION},
+            "answer": {**ANSWER, "description": "mine; null: the time ran out first"}, "correct_answer": KEY,
+            "correct": BOOL, "late": BOOL, "explanation_html": STRING})}}),
+    "Board": _obj({
+        "frozen": {**BOOL, "description": "the public board is frozen for the last minutes"},
+        "participants": {"type": "integer", "minimum": 0},
+        "top": {"type": "array", "items": BOARD_ROW}, "mine": {**BOARD_ROW, "nullable": True},
+        "branches": {"type": "array", "items": _obj({
+            "rank": {"type": "integer", "minimum": 1}, "name": STRING, "audience": {"type": "integer", "minimum": 0},
+            "participants": {"type": "integer", "minimum": 0}, "mean_score": NUMBER, "mine": BOOL})},
+        "branches_computed_at": TIME}),
 }
 
 
@@ -199,6 +242,7 @@ TAGS = [
     {"name": "study", "description": "学习模块与章节"},
     {"name": "practice", "description": "每日一练、错题复习、错题本"},
     {"name": "exams", "description": "考试场次、答卷、成绩"},
+    {"name": "contests", "description": "答题竞赛：轮次、答题、排行榜"},
     {"name": "meta", "description": "本文档"},
 ]
 
@@ -225,6 +269,8 @@ def _array(name: str) -> dict:
 SITTING_ID = _id("sitting_id", "sitting id")
 ATTEMPT_ID = _id("attempt_id", "attempt id")
 QUESTION_ID = _id("question_id", "question id")
+CONTEST_ID = _id("contest_id", "contest id")
+ROUND_ID = _id("round_id", "round id")
 
 PATHS = {
     "/auth/token": {
@@ -289,6 +335,30 @@ PATHS = {
         "resolveWrongBookEntry", "practice", "Mark an entry as mastered (移出错题本); repeating it changes nothing",
         {"200": _ok(_ref("Resolved")), "404": _error("not in my wrong-answer book"), **BUSY}, params=[QUESTION_ID],
     )},
+    "/contests": {"get": _op("listContests", "contests", "Contests running now that are open to me",
+                             {"200": _ok(_array("Contest"))})},
+    "/contests/{contest_id}": {"get": _op(
+        "getContest", "contests", "A contest with my rounds", {"200": _ok(_ref("ContestDetail")), "404": NOT_FOUND},
+        params=[CONTEST_ID])},
+    "/contests/{contest_id}/rounds": {"post": _op(
+        "startRound", "contests", "Start a round, or resume the one in progress",
+        {"201": _ok(_ref("Round"), "a new round"), "200": _ok(_ref("Round"), "my round in progress"),
+         "404": NOT_FOUND, "409": _error("not open, no rounds left, or no questions"), **BUSY}, params=[CONTEST_ID])},
+    "/contests/{contest_id}/board": {"get": _op(
+        "getContestBoard", "contests", "Leaderboard: top rows, my row with its rank, branch standings (reads only)",
+        {"200": _ok(_ref("Board")), "404": NOT_FOUND}, params=[CONTEST_ID])},
+    "/rounds/{round_id}": {"get": _op(
+        "getRound", "contests", "A round of mine: status, result, and its settled questions with their keys",
+        {"200": _ok(_ref("RoundDetail")), "404": NOT_FOUND}, params=[ROUND_ID])},
+    "/rounds/{round_id}/current": {"post": _op(
+        "currentQuestion", "contests",
+        "The question to answer now: handed out (its clock starts) by the first call; null when finished",
+        {"200": _ok(_ref("RoundCurrent")), "404": NOT_FOUND, **BUSY}, params=[ROUND_ID])},
+    "/rounds/{round_id}/answers": {"post": _op(
+        "answerRound", "contests", "Answer the question at `position`; the server's receipt time decides if it counts",
+        {"200": _ok(_ref("RoundAnswered")), "404": NOT_FOUND,
+         "409": _error("already answered, or the round is finished"), **BAD_BODY, **BUSY},
+        body="RoundAnswerRequest", params=[ROUND_ID])},
     "/me": {"get": _op("getMe", "account", "The logged-in person", {"200": _ok(_ref("Me"))})},
     "/modules": {"get": _op("listModules", "study", "Study modules I may read, with their released chapters",
                             {"200": _ok(_array("Module"))})},
