@@ -176,6 +176,13 @@ SCHEMAS = {
                            "total": {"type": "integer", "minimum": 0}, "pages": {"type": "integer", "minimum": 1},
                            "items": {"type": "array", "items": _ref("WrongBookEntry")}}),
     "Resolved": _obj({"question_id": ID, "resolved_at": TIME}),
+    "GroupStudySession": _obj({
+        "id": ID, "title": STRING, "starts_at": TIME, "ends_at": TIME, "place": STRING, "note": STRING,
+        "chapters": {"type": "array", "items": _obj({"module_slug": STRING, "number": INT, "title": STRING})},
+        "signin": {"type": "string", "enum": ["not_yet", "open", "closed"],
+                   "description": "open from SIGNIN_EARLY_MINUTES before the start until the end"},
+        "signed_in_at": _nullable(TIME)}),
+    "SignedIn": _obj({"session_id": ID, "signed_in_at": TIME}),
     "Contest": CONTEST,
     "ContestDetail": _obj({**CONTEST["properties"], "rounds": {"type": "array", "items": ROUND},
                            "active_round_id": {**_nullable(ID), "description": "my round in progress"},
@@ -243,6 +250,7 @@ TAGS = [
     {"name": "practice", "description": "每日一练、错题复习、错题本"},
     {"name": "exams", "description": "考试场次、答卷、成绩"},
     {"name": "contests", "description": "答题竞赛：轮次、答题、排行榜"},
+    {"name": "group-study", "description": "集中学习与签到"},
     {"name": "meta", "description": "本文档"},
 ]
 
@@ -359,6 +367,13 @@ PATHS = {
         {"200": _ok(_ref("RoundAnswered")), "404": NOT_FOUND,
          "409": _error("already answered, or the round is finished"), **BAD_BODY, **BUSY},
         body="RoundAnswerRequest", params=[ROUND_ID])},
+    "/group-study": {"get": _op("listGroupStudy", "group-study", "Group study sessions I am invited to, by start",
+                                {"200": _ok(_array("GroupStudySession"))})},
+    "/group-study/{session_id}/sign-in": {"post": _op(
+        "signInGroupStudy", "group-study", "Sign in (签到) while sign-in is open; repeating it returns the first record",
+        {"200": _ok(_ref("SignedIn")), "404": _error("no such session, or I am not invited"),
+         "422": _error("sign-in has not opened yet, or the session is over"), **BUSY},
+        params=[_id("session_id", "group study session id")])},
     "/me": {"get": _op("getMe", "account", "The logged-in person", {"200": _ok(_ref("Me"))})},
     "/modules": {"get": _op("listModules", "study", "Study modules I may read, with their released chapters",
                             {"200": _ok(_array("Module"))})},
