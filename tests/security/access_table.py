@@ -111,7 +111,7 @@ RULES = {
     "api.contests_list": API_BEARER, "api.contest_detail": API_VISIBLE, "api.contest_start": API_VISIBLE,
     "api.contest_board": API_VISIBLE, "api.round_detail": API_OWN, "api.round_current": API_OWN,
     "api.round_answer": API_OWN,
-    "api.group_study_list": API_BEARER, "api.group_study_sign_in": API_VISIBLE,
+    "api.my_progress": API_BEARER, "api.group_study_list": API_BEARER, "api.group_study_sign_in": API_VISIBLE,
 }
 
 # GETs that write by design, each once: a repeated GET must change nothing more (checked).

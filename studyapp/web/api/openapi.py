@@ -183,6 +183,12 @@ SCHEMAS = {
                    "description": "open from SIGNIN_EARLY_MINUTES before the start until the end"},
         "signed_in_at": _nullable(TIME)}),
     "SignedIn": _obj({"session_id": ID, "signed_in_at": TIME}),
+    "ModuleProgress": _obj({
+        "slug": STRING, "title": STRING, "chapters_total": {"type": "integer", "minimum": 0},
+        "completed": {"type": "integer", "minimum": 0}, "seconds": {"type": "integer", "minimum": 0},
+        "chapters": {"type": "array", "items": _obj({
+            "number": INT, "title": STRING, "started_at": _nullable(TIME), "completed_at": _nullable(TIME),
+            "seconds": {"type": "integer", "minimum": 0, "description": "reading time credited"}})}}),
     "Contest": CONTEST,
     "ContestDetail": _obj({**CONTEST["properties"], "rounds": {"type": "array", "items": ROUND},
                            "active_round_id": {**_nullable(ID), "description": "my round in progress"},
@@ -374,6 +380,8 @@ PATHS = {
         {"200": _ok(_ref("SignedIn")), "404": _error("no such session, or I am not invited"),
          "422": _error("sign-in has not opened yet, or the session is over"), **BUSY},
         params=[_id("session_id", "group study session id")])},
+    "/me/progress": {"get": _op("getMyProgress", "study", "My study progress per module and chapter (reads only)",
+                                {"200": _ok(_array("ModuleProgress"))})},
     "/me": {"get": _op("getMe", "account", "The logged-in person", {"200": _ok(_ref("Me"))})},
     "/modules": {"get": _op("listModules", "study", "Study modules I may read, with their released chapters",
                             {"200": _ok(_array("Module"))})},
