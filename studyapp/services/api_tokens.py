@@ -44,13 +44,24 @@ def issue(session: Session, user_id: int | None, password: str, now: datetime, h
         raise Unauthorized("登录名或密码不正确")
     if user.must_change_password:
         # An initial or reset password is a one-time code: the member must choose a password on the web first.
-        raise PasswordChangeRequired("请先在网页上登录并修改初始密码")
+        raise PasswordChangeRequired("首次登录，请先设置您自己的密码")
+    return _new_token(session, user, now, hours)
+
+
+def _new_token(session: Session, user: User, now: datetime, hours: int) -> tuple[str, ApiToken]:
     token = secrets.token_urlsafe(32)
     row = ApiToken(user_id=user.id, token_hash=hash_token(token), session_version=user.session_version,
                    created_at=now, expires_at=now + timedelta(hours=hours))
     session.add(row)
     session.flush()
     return token, row
+
+
+def renew(session: Session, user: User, row: ApiToken, now: datetime, hours: int) -> tuple[str, ApiToken]:
+    """Trade a live token for a fresh one with a full lifetime; the old one stops working at once, so
+    a refresh never doubles the tokens in circulation. `row` must come from authenticate()."""
+    revoke(session, row, now)
+    return _new_token(session, user, now, hours)
 
 
 def authenticate(session: Session, token: str, now: datetime) -> tuple[User, ApiToken]:

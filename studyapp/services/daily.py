@@ -103,6 +103,19 @@ def skip_unavailable(session: Session, row: DailySet, position: int, now: dateti
     session.flush()
 
 
+def current_question(session: Session, user: User, row: DailySet, now: datetime):
+    """(position, practice item) of the next question to answer, or (None, None) when the day is done.
+    Questions retired or hidden since the draw are skipped (skip_unavailable) on the way."""
+    position = next_position(row)
+    while position is not None:
+        try:
+            return position, practice.get_item(session, user, row.question_ids[position], now)
+        except NotFound:
+            skip_unavailable(session, row, position, now)
+            position = next_position(row)
+    return None, None
+
+
 def next_position(row: DailySet) -> int | None:
     return next((n for n, result in enumerate(row.results) if result is None), None)
 

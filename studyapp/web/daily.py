@@ -40,15 +40,11 @@ def today():
         row = daily.today_set(db.session, current_user, moment, _tz())
     except NotFound as exc:
         return render_template("daily/empty.html", message=str(exc))
-    position = daily.next_position(row)
-    while position is not None and _question(row.question_ids[position]) is None:
-        daily.skip_unavailable(db.session, row, position, moment)  # retired or hidden since the draw
-        position = daily.next_position(row)
+    position, item = daily.current_question(db.session, current_user, row, moment)
     db.session.commit()
     state = daily.status(db.session, current_user, moment, _tz())
     if position is None:
         return render_template("daily/done.html", state=state, cap=daily_rules.DAILY_CAP)
-    item = _question(row.question_ids[position])
     return render_template("daily/question.html", prompt=prompt_of(item.version), position=position,
                            progress=f"第 {position + 1} / {len(row.question_ids)} 题", action=url_for(".answer"),
                            title="每日一练")

@@ -85,6 +85,8 @@ def init_app(app: Flask) -> None:
         ) else None
         headers = {}
         if exc.code == 429:
+            # Flask-Limiter describes the limit in English ("10 per 1 minute"): members read Chinese.
+            description = None
             headers["Retry-After"] = "60"
         return error_response(exc.code or 500, description, headers=headers)
 

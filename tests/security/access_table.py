@@ -106,6 +106,14 @@ RULES = {
     "api.me": API_BEARER, "api.my_attempts": API_BEARER, "api.modules": API_BEARER, "api.sittings": API_BEARER,
     "api.chapter": API_VISIBLE, "api.start": API_VISIBLE,
     "api.attempt_detail": API_OWN, "api.save": API_OWN, "api.submit": API_OWN,
+    "api.change_password": API_PUBLIC, "api.refresh_token": API_BEARER, "api.home": API_BEARER,
+    "api.daily_status": API_BEARER, "api.daily_today": API_BEARER, "api.daily_answer": API_BEARER,
+    "api.review_next": API_BEARER, "api.review_answer": API_OWN, "api.wrong_book_list": API_BEARER,
+    "api.wrong_book_resolve": API_OWN,
+    "api.contests_list": API_BEARER, "api.contest_detail": API_VISIBLE, "api.contest_start": API_VISIBLE,
+    "api.contest_board": API_VISIBLE, "api.round_detail": API_OWN, "api.round_current": API_OWN,
+    "api.round_answer": API_OWN,
+    "api.my_progress": API_BEARER, "api.group_study_list": API_BEARER, "api.group_study_sign_in": API_VISIBLE,
 }
 
 # GETs that write by design, each once: a repeated GET must change nothing more (checked).

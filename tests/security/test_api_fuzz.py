@@ -28,10 +28,12 @@ def test_api_conforms_to_its_openapi_document(api_app):
         @given(case=strategy)
         @settings(max_examples=8, deadline=None, database=None, suppress_health_check=list(HealthCheck))
         def run(case):
-            if operation.method.upper() == "DELETE" and operation.path.endswith("/auth/token"):
+            # Logging out and refreshing end the token they are given: each gets its own.
+            if (operation.method.upper() == "DELETE" and operation.path.endswith("/auth/token")
+                    or operation.path.endswith("/auth/token/refresh")):
                 fresh = app.test_client().post("/api/v1/auth/token", json={"username": "member_a", "password": PASSWORD})
                 case.headers = {**(case.headers or {}), "Authorization": f"Bearer {fresh.get_json()['token']}"}
-            elif not operation.path.endswith("/auth/token"):
+            elif not operation.path.endswith(("/auth/token", "/auth/password")):
                 case.headers = {**(case.headers or {}), "Authorization": f"Bearer {token}"}
             calls.append(operation.label)
             # A fresh context per request, as a server has: nothing (write intent, g) leaks into the test.

@@ -105,6 +105,8 @@ class Walker:
         else:
             response = self.client.open(url, method=method, follow_redirects=True, **kwargs)
         self.requests += 1
+        if api and url.endswith("/auth/token/refresh") and response.status_code == 200:
+            self.token = response.get_json()["token"]  # the refresh ended the old token: walk on with the new one
         body = _text(response)
         response.close()
         self.bodies.append(body)
@@ -149,6 +151,7 @@ def test_no_route_shows_a_key_of_a_question_on_an_open_paper(app, world, db):
         walker.request("GET", f"/practice/run?s={token}")
         walker.request("POST", "/practice/run", data={**ANSWER_FORM, "s": token})
         walker.request("POST", f"/daily/review/{question_id}", data=ANSWER_FORM)
+        walker.request("POST", f"/api/v1/review/{question_id}/answer", api=True, json={"answer": "B"})
     for query in ({"kind": "chapter", "module": side.module.slug, "chapter": 1},
                   {"kind": "chapter", "module": "contest-world", "chapter": 1},
                   {"kind": "article", "module": "contest-world", "article": 1},
@@ -158,8 +161,17 @@ def test_no_route_shows_a_key_of_a_question_on_an_open_paper(app, world, db):
         walker.request("GET", f"/contests/rounds/{side.round.id}")
         walker.request("POST", f"/contests/rounds/{side.round.id}/answer", data={**ANSWER_FORM, "position": position},
                        headers={"Accept": "application/json"})
+    for position in (1, 2, 3):
+        walker.request("POST", f"/api/v1/rounds/{side.round.id}/current", api=True)
+        walker.request("POST", f"/api/v1/rounds/{side.round.id}/answers", api=True,
+                       json={"position": position, "answer": "B"})
+        walker.request("GET", f"/api/v1/rounds/{side.round.id}", api=True)
     walker.request("GET", "/daily/")
     walker.request("POST", "/daily/answer", data={**ANSWER_FORM, "position": 0})
+    walker.request("POST", "/api/v1/daily/today", api=True)
+    walker.request("POST", "/api/v1/daily/answer", api=True, json={"position": 0, "answer": "B"})
+    walker.request("GET", "/api/v1/review", api=True)
+    walker.request("GET", "/api/v1/wrong-book?all=1&per_page=50", api=True)
 
     assert walker.requests > 150
     # Not vacuous: the papers themselves and the contest round did show question content.

@@ -119,3 +119,15 @@ class TestRateLimit:
         response = api.login(member_a)
         _error(response, 429, "rate_limited")
         assert response.headers["Retry-After"]
+
+
+@pytest.mark.parametrize("path,body", [
+    ("/auth/token", {"username": "\x00", "password": "x"}),
+    ("/auth/password", {"username": "member_a\x00", "password": "x", "new_password": "another-horse-9"}),
+])
+def test_a_nul_in_a_login_id_is_a_wrong_login_not_a_database_error(api, member_a, path, body):
+    _error(api.post(path, json=body), 401, "unauthorized")
+
+
+def test_a_nul_in_a_slug_is_404(api, member_a):
+    _error(api.get("/modules/a%00b/chapters/1", api.token(member_a)), 404, "not_found")

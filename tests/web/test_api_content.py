@@ -44,3 +44,22 @@ def test_chapter_text_and_articles(api, token, make_module):
     assert body["title"] == "总则" and 'id="art-1"' in body["html"]
     assert body["articles"] == [{"number": 1, "anchor": "art-1"}, {"number": 2, "anchor": "art-2"}]
     assert api.get("/modules/branch-regs/chapters/9", token).get_json()["error"]["code"] == "not_found"
+
+
+def test_my_progress_per_module_and_chapter_reads_only(db, api, token, make_module, member_a, branch_b, clock):
+    from studyapp.models.progress import StudyProgress
+
+    module = make_module()
+    hidden = make_module(slug="other-branch", title="别的支部")
+    db.session.add(ModuleAudience(module_id=hidden.id, unit_id=branch_b.id))
+    first = db.session.query(Chapter).filter_by(module_id=module.id, number=1).one()
+    db.session.add(StudyProgress(user_id=member_a.id, chapter_id=first.id, started_at=FIXED_NOW,
+                                 completed_at=FIXED_NOW, seconds_spent=120))
+    db.session.commit()
+    body = api.get("/me/progress", token).get_json()
+    conforms(body, schema={"type": "array", "items": {"$ref": "#/components/schemas/ModuleProgress"}})
+    assert [m["slug"] for m in body] == [module.slug]  # never another branch's module
+    mine = body[0]
+    assert mine["completed"] == 1 and mine["seconds"] == 120
+    assert mine["chapters"][0]["completed_at"] == FIXED_NOW.isoformat() and mine["chapters"][0]["seconds"] == 120
+    assert all(c["completed_at"] is None for c in mine["chapters"][1:])

@@ -39,8 +39,35 @@ def test_open_sittings(api, token, exam_setup):
     _exam, sitting, _questions = exam_setup
     body = api.get("/sittings", token).get_json()
     conforms(body, schema={"type": "array", "items": {"$ref": "#/components/schemas/Sitting"}})
-    assert body == [{"id": sitting.id, "exam_title": "条例测试", "opens_at": "2026-05-01T07:00:00+00:00",
+    assert body == [{"id": sitting.id, "title": "第一场", "exam_title": "条例测试", "is_makeup": False,
+                     "pass_percent": 60, "in_progress_attempt_id": None, "opens_at": "2026-05-01T07:00:00+00:00",
                      "closes_at": "2026-05-02T08:00:00+00:00", "time_limit_minutes": 30, "attempts_left": 1}]
+
+
+def test_a_sitting_names_my_attempt_in_progress_so_the_app_can_resume_it(api, token, started):
+    paper, _questions, sitting = started
+    offer = api.get("/sittings", token).get_json()[0]
+    assert offer["id"] == sitting.id and offer["in_progress_attempt_id"] == paper["id"]
+
+
+def test_multiple_choice_answers_come_back_sorted(api, token, started):
+    paper, questions, sitting = started
+    multiple = questions["multiple"].id
+    api.put(f"/attempts/{paper['id']}/answers/{multiple}", token, json={"answer": ["C", "A"]})
+    assert api.post(f"/sittings/{sitting.id}/attempts", token).get_json()["answers"][str(multiple)] == ["A", "C"]
+    api.post(f"/attempts/{paper['id']}/submit", token)
+    review = api.get(f"/attempts/{paper['id']}", token).get_json()["questions"]
+    item = next(q for q in review if q["type"] == "multiple")
+    assert item["answer"] == ["A", "C"] and item["correct_answer"] == sorted(item["correct_answer"])
+
+
+def test_attempt_status_is_overdue_in_the_list_and_the_detail_alike(api, token, started, clock):
+    paper, _questions, _sitting = started
+    clock.set(datetime.fromisoformat(paper["deadline"]) + timedelta(seconds=1))
+    listed = api.get("/me/attempts", token).get_json()
+    conforms(listed, schema={"type": "array", "items": {"$ref": "#/components/schemas/AttemptSummary"}})
+    detail = api.get(f"/attempts/{paper['id']}", token).get_json()
+    assert listed[0]["status"] == detail["status"] == "overdue"
 
 
 def test_start_gives_the_paper_without_any_key_and_resume_gives_the_same(api, token, exam_setup, clock):
@@ -164,6 +191,10 @@ def test_attempt_detail_shows_review_only_after_submission(api, token, started):
     assert body["status"] == "submitted" and body["review_visible"] is True and body["counts"] is True
     single = next(q for q in body["questions"] if q["type"] == "single")
     assert single["answer"] == "A" and single["correct_answer"] == "B" and single["correct"] is False
+    # The app links each reviewed question to its article in the study module.
+    module_slug = api.get("/modules", token).get_json()[0]["slug"]
+    assert single["module_slug"] == module_slug
+    assert api.get(f"/modules/{module_slug}/chapters/{single['chapter_number']}", token).status_code == 200
     assert KEY_MARK in single["explanation_html"]
 
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from openapi_spec_validator import validate
 
 
@@ -40,3 +42,35 @@ def test_every_secured_operation_documents_401_and_errors_use_the_error_schema(c
                 if status.startswith(("4", "5")):
                     schema = response["content"]["application/json"]["schema"]
                     assert schema == {"$ref": "#/components/schemas/Error"}, (path, method, status)
+
+
+def test_every_operation_is_named_tagged_summarized_and_declares_its_errors(client):
+    """Generated clients need an operationId and a tag for named functions and modules, and every error
+    status the API can answer with (routing 405 anywhere, 401 without a token) declared as Error."""
+    doc = client.get("/api/v1/openapi.json").get_json()
+    tag_names = {tag["name"] for tag in doc["tags"]}
+    ids = []
+    for path, item in doc["paths"].items():
+        for method, op in item.items():
+            where = (path, method)
+            assert op.get("operationId"), where
+            ids.append(op["operationId"])
+            assert op.get("summary"), where
+            assert len(op.get("tags", [])) == 1 and op["tags"][0] in tag_names, where
+            assert "405" in op["responses"], where
+            errors = [status for status in op["responses"] if status.startswith(("4", "5"))]
+            assert errors, where
+    assert len(ids) == len(set(ids))
+    assert "429" in doc["paths"]["/auth/token"]["post"]["responses"]
+
+
+@pytest.mark.parametrize("method,path,status", [
+    ("GET", "/api/v1/no-such-thing", 404), ("DELETE", "/api/v1/me", 405), ("GET", "/api/v1/me", 401),
+    ("GET", "/api/v1/openapi.json", 200),
+])
+def test_every_api_response_is_no_store_even_routing_errors(client, method, path, status):
+    response = client.open(path, method=method)
+    assert response.status_code == status
+    assert response.headers["Cache-Control"] == "no-store"
+    if status >= 400:
+        assert response.get_json()["error"]["message"]

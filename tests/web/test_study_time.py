@@ -88,3 +88,7 @@ class TestRateLimit:
             clock.set(clock.now + timedelta(seconds=1))
             statuses.append(client.post(url, json={"seconds": 1}).status_code)
         assert statuses[:10] == [200] * 10 and statuses[10:] == [429, 429]
+        # Refused in Chinese like every other message, never Flask-Limiter's "10 per 1 minute".
+        refused = client.post(url, json={"seconds": 1}, headers={"Accept": "application/json"})
+        assert refused.status_code == 429 and refused.headers["Retry-After"]
+        assert refused.get_json()["error"] == {"code": "rate_limited", "message": "操作过于频繁，请稍后再试"}

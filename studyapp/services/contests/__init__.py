@@ -10,4 +10,4 @@ from .fairplay import clear_round, disqualify_round, flagged_rounds  # noqa: F40
 from .rounds import AnswerResult, QuestionView, RoundState, answer, my_rounds, round_for_member, start_round, state  # noqa: F401
 from .standings import Board, BoardRow, branch_standings, cached_branch_standings, export_rows, leaderboard  # noqa: F401
 from .rounds import SettledQuestion, settled_question  # noqa: F401
-from .standings import with_own_branch  # noqa: F401
+from .standings import branch_standings_read_only, with_own_branch  # noqa: F401

@@ -164,6 +164,14 @@ def _if_fresh(cached: ContestBranchCache | None, now: datetime,
     return [rules.BranchRow(**row) for row in cached.payload], cached.computed_at
 
 
+def branch_standings_read_only(session: Session, contest: Contest, board: str,
+                               now: datetime) -> tuple[list[rules.BranchRow], datetime]:
+    """The cached standings when fresh, else computed now without storing them: for readers that must not
+    write (API GETs); the pages refresh the shared cache with branch_standings."""
+    fresh = cached_branch_standings(session, contest, board, now)
+    return fresh if fresh is not None else (_compute_branches(session, contest, board), now)
+
+
 def branch_standings(session: Session, contest: Contest, board: str, now: datetime,
                      max_age_seconds: int = BRANCH_CACHE_SECONDS) -> tuple[list[rules.BranchRow], datetime]:
     """Branch standings and when they were computed; recomputed only when the cached copy is older."""

@@ -7,4 +7,4 @@ from .attempts import (  # noqa: F401
     save_answer, start_attempt, submit_attempt,
 )
 from .finalize import finalize_if_overdue, finalize_overdue  # noqa: F401
-from .results import ResultView, ReviewItem, attempt_result, my_records  # noqa: F401
+from .results import ResultView, ReviewItem, attempt_result, display_status, my_records  # noqa: F401

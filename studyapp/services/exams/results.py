@@ -54,14 +54,20 @@ class ResultView:
     tally: Tally | None = None  # submitted attempts only; counts, never which question, so any policy shows it
 
 
+def display_status(attempt: Attempt, now: datetime) -> str:
+    """"in_progress", "overdue" (past its deadline, waiting to be finalized) or "submitted": one wording
+    for the result page, the records and the API."""
+    if attempt.status != "submitted" and timing.is_overdue(now, attempt.deadline):
+        return "overdue"
+    return attempt.status
+
+
 def attempt_result(session: Session, user: User, attempt: Attempt, now: datetime) -> ResultView:
     """Score and outcome; per-question keys and explanations only where the review policy allows. Reads only."""
     sitting = attempt.sitting
     exam = sitting.exam
     submitted = attempt.status == "submitted"
-    status = attempt.status
-    if not submitted and timing.is_overdue(now, attempt.deadline):
-        status = "overdue"
+    status = display_status(attempt, now)
     visible = key_access.review_visible(session, user, attempt, now)
     view = ResultView(attempt, exam, sitting, status, visible, submitted and _counting_id(session, attempt) == attempt.id)
     if not visible:

@@ -6,13 +6,18 @@ at /api/v1/openapi.json.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify
+from flask import Blueprint, abort, jsonify, request
 
 from ...extensions import csrf, db
 from ...services.errors import ServiceError
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
+
+
+def unusable_login(username: str, password: str) -> bool:
+    """Credentials no account can have: too long, or a NUL (PostgreSQL text cannot even compare one)."""
+    return len(username) > 64 or len(password) > 256 or "\x00" in username
 
 
 def error(status: int, code: str, message: str):
@@ -25,8 +30,10 @@ MAX_ID = 2**31 - 1
 
 @bp.url_value_preprocessor
 def _absurd_ids(_endpoint, values):
-    if any(isinstance(value, int) and value > MAX_ID for value in (values or {}).values()):
-        abort(404)
+    for value in (values or {}).values():
+        # No stored id or slug is that large or holds a NUL (which PostgreSQL text cannot even compare).
+        if isinstance(value, int) and value > MAX_ID or isinstance(value, str) and "\x00" in value:
+            abort(404)
 
 
 @bp.errorhandler(ServiceError)
@@ -35,11 +42,13 @@ def _service_error(exc: ServiceError):
     return error(exc.status, exc.code, str(exc))
 
 
-@bp.after_request
+@bp.after_app_request
 def _no_store(response):
-    # Tokens, papers and scores are personal: never kept by caches or proxies.
-    response.headers["Cache-Control"] = "no-store"
+    # Tokens, papers and scores are personal: never kept by caches or proxies. App-wide by path, so the
+    # routing-level 404/405 under /api/ (which belong to no blueprint) carry it too.
+    if request.path == "/api" or request.path.startswith("/api/"):
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 
-from . import auth, content, exams, openapi  # noqa: E402,F401  (routes register on bp)
+from . import account, auth, content, contests, daily, exams, group_study, home, openapi, wrong_book  # noqa: E402,F401  (routes register on bp)

@@ -11,7 +11,7 @@ from ...services import accounts, api_tokens
 from .. import login_guard
 from ..clock import now
 from ..hooks import SAFE_METHODS
-from . import bp, error
+from . import bp, error, unusable_login
 from .shapes import iso, json_body
 
 
@@ -43,7 +43,7 @@ def create_token():
     username, password = body.get("username"), body.get("password")
     if not isinstance(username, str) or not isinstance(password, str) or not username or not password:
         return error(422, "invalid", "请提供 username 和 password（字符串）")
-    if len(username) > 64 or len(password) > 256:
+    if unusable_login(username, password):
         return error(401, "unauthorized", "登录名或密码不正确")
     refusal = login_guard.check(username)
     if refusal is not None:

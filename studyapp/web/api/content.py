@@ -8,6 +8,7 @@ from ...services import study
 from ..clock import now
 from . import bp
 from .auth import bearer
+from .shapes import iso
 
 
 @bp.route("/me")
@@ -41,3 +42,23 @@ def chapter(slug: str, number: int):
         "html": found.body_html,
         "articles": [{"number": a.number, "anchor": a.anchor} for a in found.articles],
     }
+
+
+@bp.route("/me/progress")
+@bearer
+def my_progress():
+    """My study progress per module and chapter, as the website's 学习记录 page reads it (reads only)."""
+    moment, user = now(), g.api_user
+    modules = []
+    for item in study.progress_by_module(db.session, user, moment):
+        chapters = study.visible_chapters(db.session, user, item.module, moment)
+        rows = study.progress_by_chapter(db.session, user, [c.id for c in chapters])
+        modules.append({
+            "slug": item.module.slug, "title": item.module.title, "chapters_total": item.total,
+            "completed": item.completed, "seconds": item.seconds,
+            "chapters": [{"number": c.number, "title": c.title,
+                          "started_at": iso(rows[c.id].started_at) if c.id in rows else None,
+                          "completed_at": iso(rows[c.id].completed_at) if c.id in rows else None,
+                          "seconds": rows[c.id].seconds_spent if c.id in rows else 0} for c in chapters],
+        })
+    return jsonify(modules)

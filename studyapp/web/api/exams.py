@@ -30,18 +30,23 @@ def _commit_conflicts(call, *args):
 @bp.route("/sittings")
 @bearer
 def sittings():
-    offers = exams.open_sittings_for(db.session, g.api_user, now())
-    return jsonify([
-        {
-            "id": offer.sitting.id,
-            "exam_title": offer.exam.title,
-            "opens_at": iso(offer.sitting.opens_at),
-            "closes_at": iso(offer.sitting.closes_at),
-            "time_limit_minutes": offer.exam.time_limit_minutes,
-            "attempts_left": offer.attempts_left,
-        }
-        for offer in offers
-    ])
+    return jsonify([sitting_body(offer) for offer in exams.open_sittings_for(db.session, g.api_user, now())])
+
+
+def sitting_body(offer) -> dict:
+    """A sitting open to the member (exams.SittingOffer), as the Sitting schema."""
+    return {
+        "id": offer.sitting.id,
+        "title": offer.sitting.title,
+        "exam_title": offer.exam.title,
+        "is_makeup": offer.sitting.is_makeup,
+        "pass_percent": offer.exam.pass_percent,
+        "in_progress_attempt_id": offer.in_progress_attempt_id,
+        "opens_at": iso(offer.sitting.opens_at),
+        "closes_at": iso(offer.sitting.closes_at),
+        "time_limit_minutes": offer.exam.time_limit_minutes,
+        "attempts_left": offer.attempts_left,
+    }
 
 
 def paper(attempt) -> dict:
@@ -55,7 +60,8 @@ def paper(attempt) -> dict:
             item["blanks"] = view.blanks
         questions.append(item)
     return {"id": attempt.id, "deadline": iso(attempt.deadline), "questions": questions,
-            "answers": {str(qid): response for qid, response in saved.items()}}
+            "answers": {str(view.question_id): _sorted_choices(view.qtype, saved[view.question_id])
+                        for view in views if view.question_id in saved}}
 
 
 @bp.route("/sittings/<int:sitting_id>/attempts", methods=["POST"])
@@ -94,10 +100,15 @@ def submit(attempt_id: int):
             "submitted_at": iso(result.submitted_at)}
 
 
-def _attempt_summary(attempt, exam) -> dict:
+def _sorted_choices(qtype: str, value):
+    """Multiple-choice answers and keys as sorted option keys, as the document promises."""
+    return sorted(value) if qtype == "multiple" and isinstance(value, list) else value
+
+
+def _attempt_summary(attempt, exam, moment) -> dict:
     return {
         "id": attempt.id, "sitting_id": attempt.sitting_id, "exam_title": exam.title, "number": attempt.number,
-        "status": attempt.status, "started_at": iso(attempt.started_at), "deadline": iso(attempt.deadline),
+        "status": exams.display_status(attempt, moment), "started_at": iso(attempt.started_at), "deadline": iso(attempt.deadline),
         "submitted_at": iso(attempt.submitted_at), "score": number(attempt.score),
         "max_score": number(attempt.max_score), "passed": attempt.passed,
     }
@@ -106,15 +117,17 @@ def _attempt_summary(attempt, exam) -> dict:
 @bp.route("/attempts/<int:attempt_id>")
 @bearer
 def attempt_detail(attempt_id: int):
+    moment = now()
     attempt = exams.attempt_for_member(db.session, g.api_user, attempt_id)
-    view = exams.attempt_result(db.session, g.api_user, attempt, now())
-    body = _attempt_summary(attempt, view.exam)
+    view = exams.attempt_result(db.session, g.api_user, attempt, moment)
+    body = _attempt_summary(attempt, view.exam, moment)
     body.update(status=view.status, counts=view.counts, review_visible=view.review_visible)
     body["questions"] = [
         {
             "id": item.question_id, "position": item.position, "type": item.qtype, "stem_html": item.stem_html,
             "options": [{"key": key, "text": text} for key, _letter, text in item.options],
-            "points": number(item.points), "answer": item.response, "correct_answer": item.key,
+            "points": number(item.points), "answer": _sorted_choices(item.qtype, item.response),
+            "correct_answer": _sorted_choices(item.qtype, item.key), "module_slug": view.exam.module.slug,
             "correct": item.correct, "awarded": number(item.awarded), "explanation_html": item.explanation_html,
             "chapter_number": item.chapter_number, "article_number": item.article_number,
         }
@@ -126,10 +139,11 @@ def attempt_detail(attempt_id: int):
 @bp.route("/me/attempts")
 @bearer
 def my_attempts():
+    moment = now()
     records = exams.my_records(db.session, g.api_user)
     rows = [(attempt, record) for record in records for attempt in record.attempts]
     rows.sort(key=lambda pair: (pair[0].started_at, pair[0].id), reverse=True)
     return jsonify([
-        {**_attempt_summary(attempt, record.exam), "counts": attempt.id == record.counting_id}
+        {**_attempt_summary(attempt, record.exam, moment), "counts": attempt.id == record.counting_id}
         for attempt, record in rows
     ])
