@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 
 from studyapp import create_app
 from studyapp.domain import passwords
@@ -37,6 +37,22 @@ PASSWORD = "correct-horse-7"
 # Hashing at full cost for every factory user would dominate the run; one hash serves them all.
 PASSWORD_HASH = passwords.hash_password(PASSWORD)
 FIXED_NOW = datetime(2026, 5, 1, 8, 0, tzinfo=timezone.utc)
+
+
+def recorded_statements(db, fn):
+    """(what fn returned, every SQL statement it sent): for tests that a page or service costs a fixed
+    number of queries whatever the data's size."""
+    statements = []
+
+    def listener(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        result = fn()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    return result, statements
 
 
 @pytest.fixture(scope="session")

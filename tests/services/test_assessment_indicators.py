@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import event, insert, select
+from sqlalchemy import insert, select
 
 from studyapp.models import Unit, User
 from studyapp.models.assessment import AssessmentIndicator
@@ -15,26 +15,12 @@ from studyapp.models.progress import StudyProgress
 from studyapp.domain.ledger import kinds
 from studyapp.services.ledger import calendar
 from studyapp.services.assessment import indicators
-from tests.conftest import FIXED_NOW, PASSWORD_HASH
+from tests.conftest import FIXED_NOW, PASSWORD_HASH, recorded_statements
 
 
 def _indicator(kind, scope_ids=(), points=10):
     return AssessmentIndicator(id=hash(kind) % 10_000, source="platform", platform_kind=kind, max_points=points,
                                scope_ids=list(scope_ids), standard="", code="", title="", position=1)
-
-
-def _statements(db, fn):
-    seen = []
-
-    def listener(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        result = fn()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    return result, len(seen)
 
 
 def test_each_provider_counts_the_branch_roll(db, org, branch_a, branch_b, member_a, member_b, organizer_a, make_user,
@@ -115,7 +101,8 @@ def test_one_query_per_indicator_at_a_thousand_branches(db, org, make_module, ma
              _indicator("ledger_compliance")]
     for n, item in enumerate(kinds):
         item.id = n + 1
-    values, count = _statements(db, lambda: indicators.compute(db.session, kinds, branch_ids, FIXED_NOW))
+    values, statements = recorded_statements(db, lambda: indicators.compute(db.session, kinds, branch_ids, FIXED_NOW))
+    count = len(statements)
     assert count == (len(kinds) - 1) + 3  # one each; the ledger: full members, 党小组, the year's activities
     assert len(values) == len(kinds) * 1000
     assert {values[(1, b)][1].split("（")[0].split("/")[1] for b in branch_ids} == {"3"}

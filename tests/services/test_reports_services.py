@@ -5,9 +5,9 @@ import statistics as pystats
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 
 from fixtures_exams import FIXED_NOW
+from tests.conftest import recorded_statements
 from studyapp.domain import exam_status
 from studyapp.models import Chapter
 from studyapp.models.progress import StudyProgress
@@ -104,17 +104,7 @@ def test_organizer_scope(db, cohort, branch_a, branch_b, make_exam, make_sitting
 
 
 def count_statements(db, fn):
-    statements = []
-
-    def listener(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        fn()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    return len(statements)
+    return len(recorded_statements(db, fn)[1])
 
 
 def test_summary_query_count_does_not_grow_with_members(db, make_cohort, make_unit, org):

@@ -3,29 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
 
-from tests.conftest import FIXED_NOW
+from tests.conftest import FIXED_NOW, recorded_statements
 from tests.fixtures_ledger import build_ledger_scale
 
 
 @pytest.fixture
 def app_config(app_config):
     return {**app_config, "CLOCK": lambda: FIXED_NOW}
-
-
-def statements_for(app, db, fn):
-    statements = []
-
-    def listener(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        response = fn()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    return response, statements
 
 
 def test_calendar_queries_do_not_grow_with_branches(app, db, client, auth, org, admin, make_unit):
@@ -37,7 +22,7 @@ def test_calendar_queries_do_not_grow_with_branches(app, db, client, auth, org, 
         if size == 1000:
             db.session.rollback()  # end the read snapshot the login left behind
             build_ledger_scale(db, org, 990)
-        response, statements = statements_for(app, db, lambda: client.get("/manage/ledger?year=2026"))
+        response, statements = recorded_statements(db, lambda: client.get("/manage/ledger?year=2026"))
         body = response.get_data(as_text=True)
         assert response.status_code == 200 and body.count('class="ledger-row"') == size
         counts.append(len(statements))
