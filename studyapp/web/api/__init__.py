@@ -1,7 +1,7 @@
 """JSON API v1 for mobile and mini-program clients: bearer tokens, no cookies, no CSRF.
 
 Every response is JSON; every error is {"error": {"code", "message"}} (service refusals here,
-HTTP errors such as 404/405/429 in web.errors). The contract is described in openapi.py and served
+HTTP errors such as 404/405/429 in web.errors). The contract is described in the openapi package (a module per tag) and served
 at /api/v1/openapi.json.
 """
 from __future__ import annotations
