@@ -80,6 +80,22 @@ class Result:
     notes: dict = field(default_factory=dict)
 
 
+def wait_quiet(limit: float, longest: float) -> float:
+    """Wait (at most `longest` seconds) until the 1-minute load average is below `limit`; return it.
+
+    The load average is the after-image of the previous scenario's own traffic; a scenario measured while
+    it is high competes with the last one's leftovers (and with anything else on a shared machine).
+    """
+    deadline = time.monotonic() + longest
+    load = os.getloadavg()[0]
+    while load >= limit and time.monotonic() < deadline:
+        time.sleep(5)
+        load = os.getloadavg()[0]
+    flag = "" if load < limit else f" (still >= {limit} after {longest:.0f} s)"
+    print(f"  load average {load:.2f}{flag}", flush=True)
+    return round(load, 2)
+
+
 def _ms(text: str) -> float:
     value, unit = re.match(r"([\d.]+)(us|ms|s|m)", text).groups()
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
@@ -130,11 +146,24 @@ def wrk(url: str, scenario: str, seconds: int, connections: int = 16, threads: i
 
 
 def table(results: list[Result]) -> str:
-    head = f"{'scenario':<48} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}  ratio to baseline"
+    """One row per scenario; a repeated scenario shows both measurements (req/s, p99, ratio: first / second)."""
+    head = (f"{'scenario':<48} {'load':>5} {'req/s':>11} {'p50 ms':>8} {'p99 ms':>13} {'errors':>7}  "
+            "ratio to baseline (first / repeat)")
     lines = [head, "-" * len(head)]
     for r in results:
-        ratio = f"{r.ratio:.0%} of {r.baseline}" if r.ratio is not None else ""
-        lines.append(f"{r.scenario:<48} {r.rps:>8.0f} {r.p50_ms:>8.1f} {r.p99_ms:>8.1f} {r.errors:>7}  {ratio}")
+        again = r.notes.get("repeat")
+        rps = f"{r.rps:.0f}" + (f" / {again['rps']:.0f}" if again else "")
+        p99 = f"{r.p99_ms:.0f}" + (f" / {again['p99_ms']:.0f}" if again else "")
+        ratio = ""
+        if r.ratio is not None:
+            ratio = f"{r.ratio:.0%}" + (f" / {again['ratio']:.0%}" if again and again.get("ratio") else "")
+            ratio += f" of {r.baseline}"
+            if "target" in r.notes:
+                ratio += f" (target {r.notes['target']}: {'met' if r.notes.get('met') else 'NOT met'})"
+        load = r.notes.get("load_before")
+        load = f"{load:.2f}" if load is not None else ""
+        errors = r.errors + (again["errors"] if again else 0)
+        lines.append(f"{r.scenario:<48} {load:>5} {rps:>11} {r.p50_ms:>8.1f} {p99:>13} {errors:>7}  {ratio}")
     return "\n".join(lines)
 
 

@@ -50,6 +50,9 @@ def parse_args(argv=None):
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--keep", action="store_true", help="keep the SQLite databases in bench/results/work-*")
+    parser.add_argument("--quiet-load", type=float, default=1.0,
+                        help="before each scenario, wait until the 1-minute load average is below this")
+    parser.add_argument("--quiet-wait", type=float, default=120, help="... but wait at most this many seconds")
     args = parser.parse_args(argv)
     args.sitting = args.sitting or (2000 if args.full else 150)
     args.seconds = args.seconds or (30 if args.full else 8)
@@ -94,6 +97,7 @@ def replay(base: str, name: str, lines: list, args, once: bool = False, seq_base
            paced: tuple[int, int] | None = None) -> Result:
     """paced=(connections, delay_ms): each connection waits delay_ms between requests (an offered load)."""
     path = write_requests(RESULTS / f"requests-{name.split()[0]}.tsv", lines)
+    load = harness.wait_quiet(args.quiet_load, args.quiet_wait)
     seconds = max(args.seconds, 120) if once else args.seconds  # once: ends when the list is used up
     env = {"BENCH_REQUESTS": str(path), "BENCH_ONCE": "1" if once else "0", "BENCH_SEQ_BASE": str(seq_base),
            "BENCH_THREADS": "2", "BENCH_DELAY_MS": str(paced[1] if paced else 0)}
@@ -101,6 +105,7 @@ def replay(base: str, name: str, lines: list, args, once: bool = False, seq_base
                  script="replay.lua", env=env, done_file=RESULTS / "wrk-done.txt" if once else None)
     # Requests still queued in the server when wrk stopped finish before the next step reads the database.
     urllib.request.urlopen(f"{base}/login", timeout=60).read()
+    result.notes["load_before"] = load
     print(f"  {name}: {result.rps:.0f} req/s, p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, "
           f"errors {result.errors}", flush=True)
     return result
@@ -165,11 +170,13 @@ def run_app(args, url: str, info: dict, spec: ServerSpec, results: list[Result],
 
         chapter_lines = [("GET", f"/study/{info['module_slug']}/{1 + n % 8}", m.cookie, m.csrf, "")
                          for n, m in enumerate(members)]
-        results.append(baseline.pair(replay(base, "chapter page (logged in)", chapter_lines, args)))
+        results.append(baseline.twice(lambda part: replay(base, "chapter page (logged in)", chapter_lines, args)))
 
         start_lines = [("POST", f"/exams/sittings/{sitting_id}/start", m.cookie, m.csrf, f"csrf_token={m.csrf}")
                        for m in members]
-        results.append(baseline.pair(replay(base, "exam start (draw 50 of the bank)", start_lines, args, once=True)))
+        # Each member starts once: the two measurements take half of the members each.
+        results.append(baseline.twice(lambda part: replay(base, "exam start (draw 50 of the bank)",
+                                                          start_lines[part::2], args, once=True)))
 
         attach_papers(url, members, sitting_id)
         # wrk stops a thread when its list runs out, dropping the last request or two still in flight (never
@@ -185,7 +192,8 @@ def run_app(args, url: str, info: dict, spec: ServerSpec, results: list[Result],
         started = [m for m in members if m.attempt_id]
         checks["started"] = {"expected": len(members), "attempts_in_progress": len(started),
                              "started_after_replay": len(missed)}
-        results.append(baseline.pair(replay(base, "answer autosave", save_lines(started), args, seq_base=1000)))
+        results.append(baseline.twice(lambda part: replay(base, "answer autosave", save_lines(started), args,
+                                                          seq_base=1000 + part * 10**6)))
         # The real sitting: 10,000 members x 50 saves in 30 minutes is about 280 saves/s offered. wrk paces
         # each connection by a delay after each answer, so the offered rate is 48 / (0.150 s + latency):
         # 320/s at no latency, 280/s at 20 ms; the achieved rate is reported and must reach 250/s.
@@ -196,12 +204,13 @@ def run_app(args, url: str, info: dict, spec: ServerSpec, results: list[Result],
         results.append(real)
         checks["filled_answers_for_submit"] = fill_answers(url, started)
         submit_lines = [("POST", f"/exams/attempts/{m.attempt_id}/submit", m.cookie, m.csrf, "") for m in started]
-        results.append(baseline.pair(replay(base, "exam submit (grade 50)", submit_lines, args, once=True)))
+        results.append(baseline.twice(lambda part: replay(base, "exam submit (grade 50)", submit_lines[part::2], args,
+                                                          once=True)))
         checks["submit_users"] = [m.username for m in started]
 
         admin, _ = login_storm(base, [info["admin"]], password, concurrency=1)
         summary = [("GET", f"/manage/reports/sittings/{sitting_id}", admin[0].cookie, admin[0].csrf, "")]
-        results.append(baseline.pair(replay(base, "results summary (10k sitting)", summary, args)))
+        results.append(baseline.twice(lambda part: replay(base, "results summary (10k sitting)", summary, args)))
 
         results.extend(run_sitting(base, args, info, checks))
         results.extend(baseline.pair(r) for r in contest_load.run(base, args, url, info, checks, replay))
@@ -216,6 +225,7 @@ def run_sitting(base: str, args, info: dict, checks: dict) -> list[Result]:
     prefix = RESULTS / "sitting"
     env = {**os.environ, "BENCH_USERS_FILE": str(users_file), "BENCH_PASSWORD": info["password"],
            "BENCH_SITTING": str(info["sitting_id"]), "BENCH_ACKS": str(acks), "PYTHONPATH": str(BENCH)}
+    load = harness.wait_quiet(args.quiet_load, args.quiet_wait)
     print(f"compressed sitting: {len(users)} members x (login, start, 50 saves, submit)", flush=True)
     started = time.monotonic()
     subprocess.run([str(VENV_BIN / "locust"), "-f", str(BENCH / "sitting_locust.py"), "--headless",
@@ -233,6 +243,7 @@ def run_sitting(base: str, args, info: dict, checks: dict) -> list[Result]:
             result = Result(f"sitting: {name}", rps, float(row["50%"]), float(row["99%"]), int(row["Failure Count"]),
                             int(row["Request Count"]), notes={"p95_ms": float(row["95%"])})
             if name == "all steps":
+                result.notes["load_before"] = load
                 result.notes["wall_s"] = round(wall, 1)
                 result.notes["members"] = len(users)
             out.append(result)
@@ -261,7 +272,6 @@ class Baseline:
     def __init__(self, base: str, args):
         self.base, self.args = base, args
         self.results: list[Result] = []
-        self.for_scenario: dict[str, dict[str, Result]] = {}
 
     def measure(self, name: str, scenario: str) -> Result:
         path, script, extra = BASELINE_REQUESTS[name]
@@ -272,16 +282,34 @@ class Baseline:
               flush=True)
         result.notes["measured_after"] = scenario
         self.results.append(result)
-        self.for_scenario.setdefault(scenario, {})[name] = result
         return result
 
     def pair(self, result: Result) -> Result:
-        """Measure the baselines the scenario is compared with (TARGETS), now."""
+        """Measure the baselines the scenario is compared with (TARGETS) now, and its ratio to them."""
         target = TARGETS.get(result.scenario)
         if target:
-            for name in filter(None, (target[0], target[2])):
-                self.measure(name, result.scenario)
+            measured = {name: self.measure(name, result.scenario) for name in filter(None, (target[0], target[2]))}
+            result.baseline, result.ratio = target[0], result.rps / measured[target[0]].rps
+            if target[1]:
+                result.notes["target"] = f">= {target[1]:.0%} of {target[0]}"
+                result.notes["met"] = result.ratio >= target[1]
+            if target[2]:
+                result.notes[f"share_of_{target[2]}"] = round(result.rps / measured[target[2]].rps, 3)
         return result
+
+    def twice(self, run) -> Result:
+        """Measure a scenario and its baseline, then both again: one row, both ratios, so the noise shows.
+
+        run(part) measures the scenario (part 0, then 1). The target counts as met only if both ratios meet it.
+        """
+        first = self.pair(run(0))
+        again = self.pair(run(1))
+        first.notes["repeat"] = {"rps": again.rps, "p50_ms": again.p50_ms, "p99_ms": again.p99_ms,
+                                 "errors": again.errors, "requests": again.requests, "ratio": again.ratio,
+                                 "load_before": again.notes.get("load_before")}
+        if "met" in first.notes:
+            first.notes["met"] = first.notes["met"] and again.notes["met"]
+        return first
 
 
 @contextlib.contextmanager
@@ -299,7 +327,7 @@ def baseline_server(args, url: str, spec: ServerSpec):
 TARGETS = {
     "chapter page (logged in)": ("/chapter", 0.60, "/hello"),
     "answer autosave": ("/core/save", 0.60, "/raw/save"),
-    "exam submit (grade 50)": ("/core/submit", 0.60, "/raw/submit"),
+    "exam submit (grade 50)": ("/core/submit", 0.40, "/raw/submit"),
     "exam start (draw 50 of the bank)": ("/hello", 0.25, None),
     "results summary (10k sitting)": ("/hello", None, None),
     "contest board (while rounds submitted)": ("/hello", None, None),
@@ -332,7 +360,7 @@ def check_database(url: str, checks: dict, results: list[Result]) -> dict:
     report["acknowledged_saves_missing"] = len(lost)
     report["sitting_members_failed"] = acks["failed_members"][:20]
     report["started"] = checks["started"]
-    report["error_responses"] = sum(r.errors for r in results)
+    report["error_responses"] = sum(r.errors + r.notes.get("repeat", {}).get("errors", 0) for r in results)
     report["ok"] = (not report["members_without_graded_attempt"] and not lost and ungraded == 0
                     and not acks["failed_members"] and report["error_responses"] == 0
                     and checks["started"]["expected"] == checks["started"]["attempts_in_progress"])
@@ -375,16 +403,6 @@ def _run(args, meta, spec, results, checks, workdir, backend, stamp) -> int:
         with baseline_server(args, baseline_url, spec) as baseline:
             run_app(args, url, info, spec, results, checks, baseline)
         meta["database_check"] = check_database(url, checks, results)
-    for result in results:
-        target = TARGETS.get(result.scenario)
-        if target:
-            paired = baseline.for_scenario[result.scenario]
-            result.baseline, result.ratio = target[0], result.rps / paired[target[0]].rps
-            if target[1]:
-                result.notes["target"] = f">= {target[1]:.0%} of {target[0]}"
-                result.notes["met"] = result.ratio >= target[1]
-            if target[2]:
-                result.notes[f"share_of_{target[2]}"] = round(result.rps / paired[target[2]].rps, 3)
     all_results = results + baseline.results
     meta["machine"]["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
     print()
