@@ -36,7 +36,7 @@ class BankFilter:
 
 def editable_modules(session: Session, actor: User) -> list[Module]:
     """Modules whose banks the actor may see (services.scope.usable_modules); which of them they may
-    change is services.questions.can_edit_bank."""
+    change is services.scope.may_edit_bank."""
     return usable_modules(session, actor)
 
 

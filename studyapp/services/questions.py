@@ -21,12 +21,8 @@ from .question_versions import check_references, create_question, draft_of, save
 from .scope import may_edit_bank
 
 
-def can_edit_bank(session: Session, actor: User, module: Module) -> bool:
-    return may_edit_bank(session, actor, module)
-
-
 def ensure_can_edit(session: Session, actor: User, module: Module) -> None:
-    if not can_edit_bank(session, actor, module):
+    if not may_edit_bank(session, actor, module):
         raise Forbidden("您不能修改这个专题的题库")
 
 

@@ -16,7 +16,7 @@ from ...services import question_queries as queries
 from ...services import questions as bank
 from ...services.errors import NotFound, ServiceError
 from ...services.question_versions import draft_of
-from ...services.scope import usable_question
+from ...services.scope import may_edit_bank, usable_question
 from ..clock import now
 from ..links import article_url
 from ..nav import add_card, add_nav
@@ -91,7 +91,7 @@ def question_detail(question_id: int):
     question, module = _question(question_id)
     return _render("detail.html", question=question, module=module,
                            versions=list(reversed(question.versions)), link=_link(module, question.current),
-                           can_edit=bank.can_edit_bank(db.session, current_user, module))
+                           can_edit=may_edit_bank(db.session, current_user, module))
 
 
 def _link(module: Module, version: QuestionVersion | None) -> str | None:
@@ -103,7 +103,7 @@ def _link(module: Module, version: QuestionVersion | None) -> str | None:
 @bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
 def question_edit(question_id: int):
     question, module = _question(question_id)
-    if not bank.can_edit_bank(db.session, current_user, module):
+    if not may_edit_bank(db.session, current_user, module):
         abort(403, "这个题库由其所属组织维护，您只能查看")
     form = QuestionForm()
     if request.method == "GET":
@@ -158,11 +158,11 @@ def question_status(question_id: int):
 def question_import():
     module_id = request.values.get("module", type=int)
     if module_id is None:  # the first bank this organizer may change, not merely read
-        module_id = next((m.id for m in _modules() if bank.can_edit_bank(db.session, current_user, m)), None)
+        module_id = next((m.id for m in _modules() if may_edit_bank(db.session, current_user, m)), None)
     module, modules = _module(module_id)
     if module is None:
         abort(404)
-    if not bank.can_edit_bank(db.session, current_user, module):
+    if not may_edit_bank(db.session, current_user, module):
         abort(403, "这个题库由其所属组织维护，您只能查看")
     form = ImportForm()
     problems = []

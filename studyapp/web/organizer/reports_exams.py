@@ -9,7 +9,7 @@ from ...domain.questions.draft import answer_text
 from ...extensions import db
 from ...services import reports
 from ...services.errors import Forbidden, Invalid, NotFound
-from ...services.questions import can_edit_bank
+from ...services.scope import may_edit_bank
 from ...services.reports import items as item_reports
 from ...services.reports import regrade, tables
 from ..clock import now
@@ -38,7 +38,7 @@ def report_items(exam_id: int):
         return table_response(fmt, f"试题分析-{exam.title}", headers, rows, sheet_title="试题分析")
     return render_template("organizer/reports/items.html", exam=exam, report=report, min_takers=ia.MIN_TAKERS,
                            can_correct=exam.owner_unit_id in managed_units()
-                           and can_edit_bank(db.session, current_user, exam.module), answer_text=answer_text,
+                           and may_edit_bank(db.session, current_user, exam.module), answer_text=answer_text,
                            flag_classes=tables.FLAG_CLASSES)
 
 
