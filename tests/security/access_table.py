@@ -115,6 +115,7 @@ RULES = {
     "api.round_answer": API_OWN,
     "api.my_progress": API_BEARER, "api.group_study_list": API_BEARER, "api.group_study_sign_in": API_VISIBLE,
     "api.ledger_list": API_BEARER, "api.ledger_activity": API_VISIBLE,
+    "api.assessment_results": API_BEARER,
 }
 
 # GETs that write by design, each once: a repeated GET must change nothing more (checked).

@@ -84,3 +84,4 @@ def test_a_window_the_member_is_not_invited_to_is_not_offered(api, member_a, org
     assert _db.session.get(Activity, activity.id).signin_session_id == elsewhere.id
     line = api.get("/ledger", api.token(member_a)).get_json()["activities"][0]
     assert line["signin"] is None
+
