@@ -123,7 +123,8 @@ def my_sessions(session: Session, user: User) -> list[tuple[StudySession, Attend
     return [(study, attendance) for study, attendance in rows]
 
 
-def my_windows(session: Session, user: User, session_ids: set[int]) -> dict[int, tuple[StudySession, Attendance | None]]:
+def my_windows(session: Session, user: User,
+               session_ids: set[int]) -> dict[int, tuple[StudySession, Attendance | None]]:
     """Among these sessions (the sign-in windows of ledger activities), those the member is invited to,
     by id, each with their sign-in if any: one query."""
     if not session_ids:

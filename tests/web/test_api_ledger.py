@@ -31,7 +31,8 @@ def test_my_ledger_counts_and_attendance_as_on_the_page(api, member_a, organizer
     body = api.get("/ledger", api.token(member_a)).get_json()
     conforms(body, "Ledger")
     assert (body["held"], body["present"]) == (2, 1)
-    assert [(a["topic"], a["status"], a["attendance"], a["attendance_label"], a["reason"]) for a in body["activities"]] == [
+    lines = [(a["topic"], a["status"], a["attendance"], a["attendance_label"], a["reason"]) for a in body["activities"]]
+    assert lines == [
         ("计划中的会", "planned", None, "计划中", ""),
         ("五月支委会", "done", "leave", "请假", "出差"),
         ("四月党课", "done", "present", "出席", ""),
@@ -51,7 +52,8 @@ def test_minutes_only_where_published_and_other_branches_do_not_exist(api, membe
     assert shown["minutes"] == {"html": "<p><strong>公开纪要</strong></p>", "decisions": "同意"}
     assert (shown["attendance"], shown["reason"]) == ("absent", "值班")
     hidden = api.get(f"/ledger/{private.id}", token)
-    assert hidden.status_code == 200 and hidden.get_json()["minutes"] is None and "内部纪要" not in hidden.get_data(as_text=True)
+    assert hidden.status_code == 200 and hidden.get_json()["minutes"] is None
+    assert "内部纪要" not in hidden.get_data(as_text=True)
     missing = api.get(f"/ledger/{other.id}", token)
     assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "not_found"
 
