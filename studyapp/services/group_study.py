@@ -107,19 +107,30 @@ def delete_session(session: Session, study: StudySession) -> None:
 # ---- members ---------------------------------------------------------------------------------
 
 
-def my_sessions(session: Session, user: User) -> list[tuple[StudySession, Attendance | None]]:
-    """Sessions the member is invited to, latest start first, each with their sign-in if any."""
+def _invited_with_my_signin(session: Session, user: User):
+    """Sessions inviting the member's unit or one above it, each with the member's sign-in if any."""
     invited = select(study_session_units.c.session_id).where(
         study_session_units.c.unit_id.in_(ancestors(session, user.unit_id))
     )
-    rows = session.execute(
-        select(StudySession, Attendance)
-        .outerjoin(Attendance, and_(Attendance.session_id == StudySession.id, Attendance.user_id == user.id))
-        .where(StudySession.id.in_(invited))
-        .order_by(StudySession.starts_at.desc())
-        .limit(100)
-    )
+    return (select(StudySession, Attendance)
+            .outerjoin(Attendance, and_(Attendance.session_id == StudySession.id, Attendance.user_id == user.id))
+            .where(StudySession.id.in_(invited)))
+
+
+def my_sessions(session: Session, user: User) -> list[tuple[StudySession, Attendance | None]]:
+    """Sessions the member is invited to, latest start first, each with their sign-in if any."""
+    rows = session.execute(_invited_with_my_signin(session, user).order_by(StudySession.starts_at.desc()).limit(100))
     return [(study, attendance) for study, attendance in rows]
+
+
+def my_windows(session: Session, user: User,
+               session_ids: set[int]) -> dict[int, tuple[StudySession, Attendance | None]]:
+    """Among these sessions (the sign-in windows of ledger activities), those the member is invited to,
+    by id, each with their sign-in if any: one query."""
+    if not session_ids:
+        return {}
+    rows = session.execute(_invited_with_my_signin(session, user).where(StudySession.id.in_(session_ids)))
+    return {study.id: (study, attendance) for study, attendance in rows}
 
 
 def is_invited(session: Session, user: User, study: StudySession) -> bool:

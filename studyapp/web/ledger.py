@@ -28,10 +28,8 @@ def _login_required():
 @bp.route("/")
 def mine():
     lines = members.my_ledger(db.session, current_user, now())
-    held = [line for line in lines if line.activity.status == kinds.DONE]
-    present = sum(1 for line in held if line.state == kinds.PRESENT)
-    return render_template("ledger/mine.html", lines=lines, held=len(held), present=present,
-                           kind_labels=kinds.KINDS)
+    held, present = members.tally(lines)
+    return render_template("ledger/mine.html", lines=lines, held=held, present=present, kind_labels=kinds.KINDS)
 
 
 @bp.route("/<int:activity_id>")
@@ -40,7 +38,5 @@ def activity(activity_id: int):
         item = scope.member_activity(db.session, current_user, activity_id)
     except NotFound:
         abort(404)
-    mine = next((line for line in members.my_ledger(db.session, current_user, now()) if line.activity.id == item.id),
-                None)
-    return render_template("ledger/activity.html", activity=item, mine=mine, kind_labels=kinds.KINDS,
-                           status_labels=kinds.STATUSES)
+    return render_template("ledger/activity.html", activity=item, mine=members.my_line(db.session, current_user, item),
+                           kind_labels=kinds.KINDS, status_labels=kinds.STATUSES)

@@ -114,6 +114,8 @@ RULES = {
     "api.contest_board": API_VISIBLE, "api.round_detail": API_OWN, "api.round_current": API_OWN,
     "api.round_answer": API_OWN,
     "api.my_progress": API_BEARER, "api.group_study_list": API_BEARER, "api.group_study_sign_in": API_VISIBLE,
+    "api.ledger_list": API_BEARER, "api.ledger_activity": API_VISIBLE,
+    "api.assessment_results": API_BEARER,
 }
 
 # GETs that write by design, each once: a repeated GET must change nothing more (checked).

@@ -12,7 +12,14 @@ from tests.conftest import PASSWORD
 
 
 @pytest.fixture
-def api_app(app, db, clock, exam_setup, member_a):
+def api_app(app, db, clock, exam_setup, member_a, organizer_a, branch_a, make_activity):
+    from studyapp.services.ledger import signin
+
+    # A ledger activity with published minutes and a sign-in window: the ledger responses have every field.
+    activity = make_activity(organizer_a, branch_a, minutes_public=True, minutes_md="纪要", decisions="同意",
+                             attendance={member_a.id: ("leave", "出差")})
+    signin.open_signin(db.session, organizer_a, activity, None, None)
+    db.session.commit()
     response = app.test_client().post("/api/v1/auth/token", json={"username": member_a.username, "password": PASSWORD})
     return app, response.get_json()["token"]
 

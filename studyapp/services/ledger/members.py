@@ -32,6 +32,22 @@ def my_ledger(session: Session, user: User, now: datetime) -> list[MyLine]:
     """The branch's activities, latest first, each with my attendance: three queries."""
     activities = list(session.scalars(select(Activity).where(Activity.unit_id == user.unit_id)
                                       .order_by(Activity.starts_at.desc(), Activity.id.desc()).limit(LIMIT)))
+    return _lines(session, user, activities)
+
+
+def my_line(session: Session, user: User, activity: Activity) -> MyLine:
+    """One activity (already scope-checked, see scope.member_activity) with my attendance."""
+    return _lines(session, user, [activity])[0]
+
+
+def tally(lines: list[MyLine]) -> tuple[int, int]:
+    """(activities held, those I attended) among the lines: planned ones count for neither."""
+    held = [line for line in lines if line.activity.status == kinds.DONE]
+    return len(held), sum(1 for line in held if line.state == kinds.PRESENT)
+
+
+def _lines(session: Session, user: User, activities: list[Activity]) -> list[MyLine]:
+    """My attendance at each activity: the recorded row, else present if I signed in through its window."""
     ids = [activity.id for activity in activities]
     mine = {row.activity_id: row for row in session.scalars(
         select(ActivityAttendance).where(ActivityAttendance.user_id == user.id,

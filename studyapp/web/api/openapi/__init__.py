@@ -1,5 +1,5 @@
 """The OpenAPI 3.0 description of API v1, written by hand next to the views it describes: one module per
-tag (account, home, study, practice, exams, contests, group-study), each with its SCHEMAS and PATHS.
+tag (account, home, study, practice, exams, contests, group-study, ledger, assessment), each with its SCHEMAS and PATHS.
 
 tests/web/test_api_openapi.py validates it as OpenAPI and checks every route of the blueprint is in it;
 the API tests check real responses against these schemas.
@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import jsonify
 
 from .. import bp
-from . import account, common, contests, exams, group_study, home, practice, study
+from . import account, assessment, common, contests, exams, group_study, home, ledger, practice, study
 from .common import ok, op
 
 #: Tags group operations into the named modules of generated clients.
@@ -21,10 +21,12 @@ TAGS = [
     {"name": "exams", "description": "考试场次、答卷、成绩"},
     {"name": "contests", "description": "答题竞赛：轮次、答题、排行榜"},
     {"name": "group-study", "description": "集中学习与签到"},
+    {"name": "ledger", "description": "组织生活：本支部活动与我的出席"},
+    {"name": "assessment", "description": "支部评估定级结果"},
     {"name": "meta", "description": "本文档"},
 ]
 
-PARTS = (common, account, home, study, practice, exams, contests, group_study)
+PARTS = (common, account, home, study, practice, exams, contests, group_study, ledger, assessment)
 
 META = {
     "/openapi.json": {"get": op("getOpenapi", "meta", "This document", {"200": ok({"type": "object"})},
