@@ -12,7 +12,7 @@ from flask import url_for
 from sqlalchemy import text
 
 from studyapp.extensions import db as _db
-from studyapp.web.practice import seal
+from studyapp.web.sealed import seal
 from tests.conftest import FIXED_NOW, PASSWORD, AuthActions
 from tests.security import access_table as table
 from tests.security.world import build_world
