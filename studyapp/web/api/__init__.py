@@ -51,4 +51,6 @@ def _no_store(response):
     return response
 
 
-from . import account, auth, content, contests, daily, exams, group_study, home, openapi, wrong_book  # noqa: E402,F401  (routes register on bp)
+from . import (  # noqa: E402,F401  (routes register on bp)
+    account, auth, content, contests, daily, exams, group_study, home, openapi, practice, study, wrong_book,
+)
