@@ -114,6 +114,10 @@ RULES = {
     "api.contest_board": API_VISIBLE, "api.round_detail": API_OWN, "api.round_current": API_OWN,
     "api.round_answer": API_OWN,
     "api.my_progress": API_BEARER, "api.group_study_list": API_BEARER, "api.group_study_sign_in": API_VISIBLE,
+    "api.chapter_done": API_VISIBLE, "api.chapter_time": API_VISIBLE, "api.search": API_BEARER,
+    # a practice set is the member's own sealed token: another member's is a 404
+    "api.practice_catalog": API_BEARER, "api.practice_start": API_BEARER, "api.practice_current": API_OWN,
+    "api.practice_answer": API_OWN,
 }
 
 # GETs that write by design, each once: a repeated GET must change nothing more (checked).
@@ -145,6 +149,8 @@ QUERIES = {
     "organizer.question_export": {"module": ("module",)},
     "practice.run": {"s": ("token",)},
     "practice.feedback": {"s": ("token",), "a": ("practice_answer",)},
+    "api.practice_current": {"token": ("token",)},
+    "api.search": {"q": "支部"},
 }
 
 
