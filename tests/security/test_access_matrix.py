@@ -5,7 +5,6 @@ valid bearer token), and no GET changes the database."""
 from __future__ import annotations
 
 import hashlib
-import re
 
 import pytest
 from flask import url_for
