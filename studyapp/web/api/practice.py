@@ -109,6 +109,7 @@ def _load(token: object) -> dict:
 def practice_start():
     body, moment, user = json_body(), now(), g.api_user
     chosen = _chosen(body, user, moment)
+    db.session.commit()  # the set is kept by the client; the only write is bearer's record of the token's use
     token = sealed.dump_set(user.id, chosen.title, chosen.question_ids, moment)
     return _step(user, token, sealed.load_set(token, user.id), moment)
 
