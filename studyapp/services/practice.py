@@ -203,6 +203,33 @@ def answer(session: Session, user: User, question_id: int, raw_response, now: da
     return Feedback(row, version, item.module)
 
 
+def answer_once(session: Session, user: User, question_id: int, raw_response, now: datetime,
+                asked_at: datetime | None) -> Feedback:
+    """answer(), once per question handed out at `asked_at`: if this member has answered the question
+    since then, that answer is the one (a form sent twice, a retried request) and is returned instead
+    of grading again. Without `asked_at` every call is graded."""
+    if asked_at is not None:
+        earlier = session.scalar(
+            select(PracticeAnswer.id).where(PracticeAnswer.user_id == user.id,
+                                            PracticeAnswer.question_id == question_id,
+                                            PracticeAnswer.answered_at > asked_at)
+            .order_by(PracticeAnswer.answered_at, PracticeAnswer.id).limit(1))
+        if earlier is not None:
+            return feedback(session, user, earlier, now)
+    return answer(session, user, question_id, raw_response, now)
+
+
+def next_item(session: Session, user: User, question_ids: list[int], start: int, now: datetime,
+              hide: key_access.Withheld | None = None) -> tuple[int, Item] | None:
+    """The first question of a set from position `start` on that practice shows now, with its position
+    (retired, no longer visible and withheld ones are passed over); None when none is left."""
+    rest = question_ids[start:]
+    if not rest:
+        return None
+    found = {item.question.id: item for item in _items(session, user, now, Question.id.in_(rest), hide=hide)}
+    return next(((start + n, found[i]) for n, i in enumerate(rest) if i in found), None)
+
+
 def feedback(session: Session, user: User, answer_id: int, now: datetime) -> Feedback:
     """A practice answer given earlier by this member, with the wording it answered; none while its key
     is withheld (the question has since come onto an exam paper of theirs)."""

@@ -53,7 +53,9 @@ class SearchPage:
 
 
 def clean_query(raw: str | None) -> str:
-    return " ".join((raw or "").split())[:MAX_QUERY]
+    """The query as searched: whitespace collapsed, at most MAX_QUERY characters, no NUL (which no stored
+    text holds and PostgreSQL cannot even compare)."""
+    return " ".join((raw or "").replace("\x00", " ").split())[:MAX_QUERY]
 
 
 def search_articles(session: Session, user: User, query: str, now: datetime, page: int = 1,

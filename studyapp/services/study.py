@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager, defer
 
 from ..models import Chapter, Module, ModuleAudience, StudyProgress, User
-from .errors import NotFound
+from .errors import Invalid, NotFound
 from .scope import ancestors_select
 
 #: Largest time increment one report may add: the page reports every 30 s while visible.
@@ -154,8 +154,11 @@ def record_time(session: Session, user: User, chapter: Chapter, seconds: int, op
     A report credits at most MAX_SECONDS_PER_REPORT, and at most the time that has passed since the
     page was opened (`opened_at`, stamped by the server on the page) or since the last credited report,
     whichever is later. Each stretch of wall-clock time is credited once: a retried, replayed or
-    parallel report finds it used up, so 100 reports at once add no more than one would.
+    parallel report finds it used up, so 100 reports at once add no more than one would. `seconds`
+    that is not a whole number of seconds (JSON as sent) is Invalid.
     """
+    if not isinstance(seconds, int) or isinstance(seconds, bool) or seconds < 0:
+        raise Invalid("seconds 应为非负整数")
     progress = _locked_progress(session, user, chapter, now)
     since = max(opened_at, progress.time_credited_until or opened_at)
     available = int((now - since).total_seconds())

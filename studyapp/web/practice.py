@@ -1,25 +1,22 @@
 """Practice pages: choose a set, answer one question per page, see the key and explanation at once.
 
 Works without JavaScript: each answer is a plain form POST. The set travels with the member as a
-sealed token (question ids, position, running tally) in the URL or form, never in server memory,
-so any worker can serve any step and a reload repeats nothing. The token is encrypted, not only
-signed: readable question ids would let a member match a practice set against an exam paper.
+sealed token (web.sealed: question ids, position, running tally) in the URL or form, never in server
+memory, so any worker can serve any step, a reload repeats nothing and a form sent twice is answered
+once. The JSON API takes the same tokens.
 """
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
 import random
 import secrets
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..extensions import db
 from ..services import practice, wrong_book
 from ..services.errors import Invalid, NotFound
+from . import sealed
 from .answer_forms import feedback_view, prompt_of, read_response
 from .clock import now
 from .nav import add_card, add_nav
@@ -35,56 +32,15 @@ def _members_only():
     return None
 
 
-# ---- the signed practice set ---------------------------------------------------------------------
-
-
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="practice-set")
-
-
-def _keystream(nonce: bytes, length: int) -> bytes:
-    # SHAKE-256 keyed with a key derived from the app secret and a fresh nonce: a stream cipher from
-    # the standard library (the signature from itsdangerous authenticates the ciphertext).
-    secret = hashlib.sha256(b"practice-set-seal:" + str(current_app.config["SECRET_KEY"]).encode()).digest()
-    return hashlib.shake_256(secret + nonce).digest(length)
-
-
-def seal(data: dict) -> str:
-    plain = json.dumps(data, separators=(",", ":")).encode()
-    nonce = secrets.token_bytes(16)
-    sealed = nonce + bytes(a ^ b for a, b in zip(plain, _keystream(nonce, len(plain))))
-    return _serializer().dumps(base64.urlsafe_b64encode(sealed).decode())
-
-
-def unseal(token: str) -> object:
-    """The data in a token made by seal(); BadSignature for anything else."""
-    sealed = base64.urlsafe_b64decode(_serializer().loads(token).encode())
-    nonce, body = sealed[:16], sealed[16:]
-    try:
-        return json.loads(bytes(a ^ b for a, b in zip(body, _keystream(nonce, len(body)))))
-    except ValueError:
-        raise BadSignature("damaged") from None
-
-
-def dump_set(title: str, ids: list[int], index: int = 0, correct: int = 0, answered: int = 0) -> str:
-    return seal({"u": current_user.id, "t": title, "q": ids, "i": index, "ok": correct, "n": answered})
+# ---- the sealed practice set (web.sealed: the same tokens as the API) ---------------------------------
 
 
 def load_set(token: str | None) -> dict:
     """The set in the token; a forged, damaged or someone else's token is a 404."""
-    try:
-        data = unseal(token or "")
-    except (BadSignature, ValueError, TypeError, AttributeError):
-        abort(404)
-    if not isinstance(data, dict) or data.get("u") != current_user.id:
+    data = sealed.load_set(token, current_user.id)
+    if data is None:
         abort(404)
     return data
-
-
-def _advance(data: dict, correct: bool | None) -> str:
-    """The token for the next step: one further, with the tally updated (None: skipped)."""
-    return dump_set(data["t"], data["q"], data["i"] + 1, data["ok"] + bool(correct),
-                    data["n"] + (correct is not None))
 
 
 # ---- pages -----------------------------------------------------------------------------------------
@@ -120,7 +76,7 @@ def start():
     except (NotFound, Invalid) as exc:
         flash(str(exc), "warning")
         return redirect(url_for(".index"))
-    return redirect(url_for(".run", s=dump_set(chosen.title, chosen.question_ids)))
+    return redirect(url_for(".run", s=sealed.dump_set(current_user.id, chosen.title, chosen.question_ids, moment)))
 
 
 def _int(name: str) -> int:
@@ -141,18 +97,20 @@ def run():
         item = practice.get_item(db.session, current_user, ids[index], now())
     except NotFound:
         flash("该题已停用或暂不可见，已跳过。", "info")
-        return redirect(url_for(".run", s=_advance(data, None)))
+        return redirect(url_for(".run", s=sealed.advance(data, None, now())))
     error = None
     if request.method == "POST":
         try:
             raw = read_response(item.version, request.form)
-            result = practice.answer(db.session, current_user, item.question.id, raw, now())
+            result = practice.answer_once(db.session, current_user, item.question.id, raw, now(),
+                                          sealed.asked_at(data))
         except Invalid as exc:
             db.session.rollback()
             error = str(exc)
         else:
             db.session.commit()
-            return redirect(url_for(".feedback", s=_advance(data, result.answer.correct), a=result.answer.id))
+            following = sealed.advance(data, result.answer.correct, result.answer.answered_at)
+            return redirect(url_for(".feedback", s=following, a=result.answer.id))
     page = render_template("practice/question.html", prompt=prompt_of(item.version), data=data, token=token,
                            error=error)
     return page, 422 if error else 200

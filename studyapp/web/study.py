@@ -1,18 +1,15 @@
 """Member study pages: modules, chapters (stored HTML only), marking studied, reading time, search."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
-from itsdangerous import BadSignature, URLSafeSerializer
 from markupsafe import Markup
 
 from ..extensions import db, limiter, login_manager
 from ..services import search as search_service
 from ..services import study
-from ..services.errors import NotFound
-from . import nav
+from ..services.errors import Invalid, NotFound
+from . import nav, sealed
 from .clock import now
 
 bp = Blueprint("study", __name__, url_prefix="/study")
@@ -74,25 +71,10 @@ def mark_done(slug, number):
     return redirect(url_for(".chapter", slug=slug, number=number, _anchor="chapter-done"))
 
 
-def _opened_stamps() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="study-time-opened")
-
-
 def time_url(module, chapter) -> str:
     """Where the chapter page reports reading time, stamped with who opened it and when (server time)."""
-    stamp = _opened_stamps().dumps({"u": current_user.id, "c": chapter.id, "o": now().timestamp()})
+    stamp = sealed.reading_stamp(current_user.id, chapter.id, now())
     return url_for("study.record_time", slug=module.slug, number=chapter.number, t=stamp)
-
-
-def _opened_at(chapter) -> datetime | None:
-    """When this member opened this chapter's page, from the stamp in the report's URL."""
-    try:
-        stamp = _opened_stamps().loads(request.args.get("t", ""))
-        if stamp["u"] == current_user.id and stamp["c"] == chapter.id:
-            return datetime.fromtimestamp(float(stamp["o"]), tz=timezone.utc)
-    except (BadSignature, KeyError, TypeError, ValueError, OverflowError):
-        pass
-    return None
 
 
 def _member_key() -> str:
@@ -104,15 +86,17 @@ def _member_key() -> str:
 def record_time(slug, number):
     """Reading time reported by study.js (JSON {"seconds": n}, CSRF token in the X-CSRFToken header)."""
     payload = request.get_json(silent=True) or {}
-    seconds = payload.get("seconds")
-    if not isinstance(seconds, int) or isinstance(seconds, bool) or seconds < 0:
-        return jsonify(error={"code": "invalid", "message": "seconds 应为非负整数"}), 422
     at = now()
-    found = _or_404(study.get_visible_chapter, slug, number, at)
-    opened = _opened_at(found)
-    if opened is None:
-        return jsonify(error={"code": "invalid", "message": "页面已过期，请刷新页面后继续学习"}), 422
-    progress = study.record_time(db.session, current_user, found, seconds, opened, at)
+    try:
+        found = study.get_visible_chapter(db.session, current_user, slug, number, at)
+        opened = sealed.opened_at(request.args.get("t"), current_user.id, found.id)
+        if opened is None:
+            return jsonify(error={"code": "invalid", "message": "页面已过期，请刷新页面后继续学习"}), 422
+        progress = study.record_time(db.session, current_user, found, payload.get("seconds"), opened, at)
+    except Invalid as exc:
+        return jsonify(error={"code": exc.code, "message": str(exc)}), 422
+    except NotFound as exc:
+        abort(404, str(exc))
     db.session.commit()
     return jsonify(seconds_spent=progress.seconds_spent)
 

@@ -116,6 +116,10 @@ RULES = {
     "api.my_progress": API_BEARER, "api.group_study_list": API_BEARER, "api.group_study_sign_in": API_VISIBLE,
     "api.ledger_list": API_BEARER, "api.ledger_activity": API_VISIBLE,
     "api.assessment_results": API_BEARER,
+    "api.chapter_done": API_VISIBLE, "api.chapter_time": API_VISIBLE, "api.search": API_BEARER,
+    # a practice set is the member's own sealed token: another member's is a 404
+    "api.practice_catalog": API_BEARER, "api.practice_start": API_BEARER, "api.practice_current": API_OWN,
+    "api.practice_answer": API_OWN,
 }
 
 # GETs that write by design, each once: a repeated GET must change nothing more (checked).
@@ -147,6 +151,8 @@ QUERIES = {
     "organizer.question_export": {"module": ("module",)},
     "practice.run": {"s": ("token",)},
     "practice.feedback": {"s": ("token",), "a": ("practice_answer",)},
+    "api.practice_current": {"token": ("token",)},
+    "api.search": {"q": "支部"},
 }
 
 

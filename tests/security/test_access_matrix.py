@@ -5,14 +5,13 @@ valid bearer token), and no GET changes the database."""
 from __future__ import annotations
 
 import hashlib
-import re
 
 import pytest
 from flask import url_for
 from sqlalchemy import text
 
 from studyapp.extensions import db as _db
-from studyapp.web.practice import seal
+from studyapp.web.sealed import seal
 from tests.conftest import FIXED_NOW, PASSWORD, AuthActions
 from tests.security import access_table as table
 from tests.security.world import build_world

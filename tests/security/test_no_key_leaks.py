@@ -11,6 +11,7 @@ that shows keys fails here; one with a parameter of a new kind fails in build_ur
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from sqlalchemy import select, update
 
@@ -21,6 +22,7 @@ from studyapp.models.daily import ReviewCard
 from studyapp.models.exams import Exam, ExamFixedQuestion, Sitting, SittingUnit
 from studyapp.services import review
 from studyapp.services.exams.attempts import start_attempt
+from studyapp.web import sealed
 from tests.conftest import FIXED_NOW, PASSWORD, AuthActions
 from tests.security import access_table as table
 from tests.security.test_access_matrix import app_config, build_url, practice_token, world  # noqa: F401 (fixtures)
@@ -166,6 +168,21 @@ def test_no_route_shows_a_key_of_a_question_on_an_open_paper(app, world, db):
         walker.request("POST", f"/api/v1/rounds/{side.round.id}/answers", api=True,
                        json={"position": position, "answer": "B"})
         walker.request("GET", f"/api/v1/rounds/{side.round.id}", api=True)
+    # The API's practice sets: started on the papers' banks, and answered at a question of an open paper,
+    # also by a request that would be a retry of an answer given before the paper opened (answer_once).
+    for body in ({"kind": "chapter", "module": side.module.slug, "chapter": 1},
+                 {"kind": "chapter", "module": "contest-world", "chapter": 1},
+                 {"kind": "article", "module": "contest-world", "article": 1}, {"kind": "book"},
+                 {"kind": "book", "module": side.module.slug}, {"kind": "random", "count": 50}):
+        walker.request("POST", "/api/v1/practice/sets", api=True, json=body)
+    with app.test_request_context():
+        retry = sealed.dump_set(side.member.id, "练习", [side.practice_answer.question_id], FIXED_NOW - timedelta(days=1))
+    refusals = []
+    for token in [retry, *(practice_token(app, side.member, [question_id]) for question_id in paper_ids)]:
+        current = walker.request("GET", "/api/v1/practice/sets/current", api=True, query_string={"token": token})
+        answered = walker.request("POST", "/api/v1/practice/sets/answer", api=True, json={"token": token, "answer": "B"})
+        refusals.append((current.status_code, current.get_json()["question"], answered.status_code))
+    assert set(refusals) == {(200, None, 404)}  # never handed out, never graded
     walker.request("GET", "/daily/")
     walker.request("POST", "/daily/answer", data={**ANSWER_FORM, "position": 0})
     walker.request("POST", "/api/v1/daily/today", api=True)

@@ -51,22 +51,14 @@ PARITY: dict[str, tuple[str, ...] | NoApi] = {
     "study.module": ("listModules", "getMyProgress"),
     "study.chapter": ("getChapter", "getMyProgress"),
     "study.me": ("getMyProgress",),
-    # ---- BEGIN block awaiting branch `apistudy` (study POSTs, search, practice sets) ----------------------
-    # Names as expected; the lead reconciles them at merge (see PENDING_APISTUDY below).
-    "study.mark_done": ("recordChapterDone",),
-    "study.record_time": ("recordReadingTime",),
-    "study.search": ("searchStudy",),
-    "practice.index": ("listModules", "listWrongBook", "startPracticeSet"),
+    "study.mark_done": ("markChapterStudied",),
+    "study.record_time": ("reportReadingTime",),
+    "study.search": ("searchArticles",),
+    "practice.index": ("getPracticeCatalog", "listWrongBook"),
     "practice.start": ("startPracticeSet",),
-    "practice.run": ("nextPracticeQuestion", "answerPracticeQuestion"),
+    "practice.run": ("getPracticeQuestion", "answerPracticeQuestion"),
     "practice.feedback": ("answerPracticeQuestion",),  # the feedback comes back with the answer
-    # ---- END block awaiting `apistudy` --------------------------------------------------------------------
 }
-
-#: Operations of the block above that branch `apistudy` adds. Empty this set once it is merged: from then
-#: on those names are checked against the document like every other.
-PENDING_APISTUDY = {"recordChapterDone", "recordReadingTime", "searchStudy", "startPracticeSet",
-                    "nextPracticeQuestion", "answerPracticeQuestion"}
 
 #: Operations with no web page of their own, and why.
 API_ONLY = {
@@ -100,7 +92,7 @@ def test_every_member_route_maps_to_api_operations_or_says_why_not(app):
 
 
 def test_every_mapped_operation_is_in_the_openapi_document():
-    missing = (_claimed() - PENDING_APISTUDY) - _operation_ids()
+    missing = _claimed() - _operation_ids()
     assert not missing, f"mapped but not in /api/v1/openapi.json: {sorted(missing)}"
 
 
@@ -109,9 +101,3 @@ def test_every_api_operation_is_claimed_by_a_member_route_or_is_api_only():
     unclaimed = _operation_ids() - _claimed() - API_ONLY.keys()
     assert not unclaimed, f"operations no web route claims: {sorted(unclaimed)} (map them in PARITY or API_ONLY)"
     assert API_ONLY.keys() <= _operation_ids()
-
-
-def test_the_apistudy_block_is_still_pending():
-    """Fails once branch `apistudy` is merged: then empty PENDING_APISTUDY so its names are checked."""
-    landed = PENDING_APISTUDY & _operation_ids()
-    assert not landed, f"{sorted(landed)} exist now: remove them from PENDING_APISTUDY"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from html import unescape
 
 import pytest
@@ -73,6 +74,23 @@ def test_empty_answer_is_refused_with_a_message(db, client, auth, member_a, bank
     assert response.status_code == 422 and "请先作答" in response.get_data(as_text=True)
     db.session.rollback()
     assert db.session.query(PracticeAnswer).count() == 0
+
+
+def test_a_form_sent_twice_is_answered_once(db, client, auth, member_a, bank, clock):
+    """The second send (a double click, the back button) shows the first answer; nothing is counted twice."""
+    auth.login(member_a)
+    page = _start(client, kind="chapter", module="branch-regs", chapter=1).get_data(as_text=True)
+    clock.set(clock.now + timedelta(seconds=5))
+    first = client.post("/practice/run", data={"s": _token(page), "answer": "A"})
+    clock.set(clock.now + timedelta(seconds=5))
+    again = client.post("/practice/run", data={"s": _token(page), "answer": "B"})
+    assert again.status_code == 302
+    assert re.search(r"a=(\d+)", again.headers["Location"]).group(1) == re.search(r"a=(\d+)",
+                                                                                first.headers["Location"]).group(1)
+    assert "回答错误" in client.get(again.headers["Location"]).get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.query(PracticeAnswer).count() == 1
+    assert db.session.query(WrongAnswer).one().wrong_count == 1
 
 
 def test_a_forged_or_foreign_token_is_404(client, auth, member_a, member_b, bank):

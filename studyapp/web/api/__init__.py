@@ -51,4 +51,7 @@ def _no_store(response):
     return response
 
 
-from . import account, assessment, auth, content, contests, daily, exams, group_study, home, ledger, openapi, wrong_book  # noqa: E402,F401  (routes register on bp)
+from . import (  # noqa: E402,F401  (routes register on bp)
+    account, assessment, auth, content, contests, daily, exams, group_study, home, ledger, openapi, practice, study,
+    wrong_book,
+)

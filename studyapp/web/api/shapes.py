@@ -32,6 +32,15 @@ def json_body() -> dict:
     return body
 
 
+def int_arg(name: str, default: int, low: int, high: int) -> int | None:
+    """A whole-number query parameter within [low, high], `default` when absent; None when it is not one."""
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    value = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+    return value if value is not None and low <= value <= high else None
+
+
 def number(value: float | None) -> float | None:
     """Scores as JSON numbers: whole numbers without a trailing .0 stay floats for a stable type."""
     return float(value) if value is not None else None

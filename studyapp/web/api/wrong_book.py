@@ -17,23 +17,15 @@ from ..clock import now
 from . import bp, error
 from .auth import bearer
 from .questions import question_body, sorted_choices
-from .shapes import iso
+from .shapes import int_arg, iso
 
 PER_PAGE_MAX = 50
-
-
-def _int_arg(name: str, default: int, low: int, high: int) -> int | None:
-    raw = request.args.get(name)
-    if raw is None:
-        return default
-    value = int(raw) if raw.isdigit() and len(raw) < 10 else None
-    return value if value is not None and low <= value <= high else None
 
 
 @bp.route("/wrong-book")
 @bearer
 def wrong_book_list():
-    page, per_page = _int_arg("page", 1, 1, 10**6), _int_arg("per_page", 10, 1, PER_PAGE_MAX)
+    page, per_page = int_arg("page", 1, 1, 10**6), int_arg("per_page", 10, 1, PER_PAGE_MAX)
     if page is None or per_page is None:
         return error(422, "invalid", f"page 应为正整数，per_page 应为 1 到 {PER_PAGE_MAX} 的整数")
     include_resolved = request.args.get("all") in ("1", "true")

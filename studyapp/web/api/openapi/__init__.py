@@ -16,8 +16,8 @@ from .common import ok, op
 TAGS = [
     {"name": "account", "description": "登录令牌、本人信息、修改密码"},
     {"name": "home", "description": "首页概览"},
-    {"name": "study", "description": "学习模块与章节"},
-    {"name": "practice", "description": "每日一练、错题复习、错题本"},
+    {"name": "study", "description": "学习模块与章节、学习记录、搜索"},
+    {"name": "practice", "description": "练习、每日一练、错题复习、错题本"},
     {"name": "exams", "description": "考试场次、答卷、成绩"},
     {"name": "contests", "description": "答题竞赛：轮次、答题、排行榜"},
     {"name": "group-study", "description": "集中学习与签到"},

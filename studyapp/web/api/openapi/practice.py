@@ -1,10 +1,13 @@
-"""Daily practice, spaced review and the wrong-answer book: questions without keys, feedback after answering."""
+"""Practice sets, daily practice, spaced review and the wrong-answer book: questions without keys, feedback
+after answering."""
 from __future__ import annotations
 
 from .common import (
     ANSWER, BAD_BODY, BOOL, BUSY, DAILY_STATUS, ID, INT, KEY, OPTION, QTYPE, QUESTION_ID, STRING, TIME, error,
     nullable, obj, ok, op, ref,
 )
+
+COUNT = {"type": "integer", "minimum": 0}
 
 PQ_PROPS = {"id": ID, "type": QTYPE, "stem_html": STRING, "options": {"type": "array", "items": OPTION},
             "blanks": {"type": "integer", "minimum": 1, "description": "fill_blank only"}}
@@ -44,9 +47,61 @@ SCHEMAS = {
                           "total": {"type": "integer", "minimum": 0}, "pages": {"type": "integer", "minimum": 1},
                            "items": {"type": "array", "items": ref("WrongBookEntry")}}),
     "Resolved": obj({"question_id": ID, "resolved_at": TIME}),
+    "PracticeCatalog": obj({
+        "modules": {"type": "array", "items": obj({
+            "slug": STRING, "title": STRING, "count": COUNT,
+            "chapters": {"type": "array", "items": obj({
+                "number": INT, "title": STRING, "count": COUNT,
+                "articles": {"type": "array", "items": obj({"number": INT, "count": COUNT})}})}}),
+            "description": "what I can practise now: questions per module, chapter and article"},
+        "book_count": {**COUNT, "description": "open entries of my wrong-answer book"},
+        "random_sizes": {"type": "array", "items": INT, "description": "sizes the website offers"},
+        "random_max": INT, "answered": COUNT, "correct": COUNT}),
+    "PracticeSetRequest": obj({
+        "kind": {"type": "string", "enum": ["chapter", "article", "random", "book"]},
+        "module": {**STRING, "description": "module slug: chapter and article sets; book sets optionally"},
+        "chapter": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1,
+                    "description": "chapter sets; book sets optionally"},
+        "article": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1, "description": "article sets"},
+        "count": {"type": "integer", "minimum": 1, "maximum": 50, "description": "random sets"},
+    }, required=["kind"]),
+    "PracticeSet": obj({
+        "token": {**STRING, "description": "the set itself (sealed: nothing is kept on the server); send it "
+                                           "back to read the current question or to answer it"},
+        "title": STRING, "total": {"type": "integer", "minimum": 1},
+        "position": {**COUNT, "description": "0-based position of `question`; total when the set is done"},
+        "answered": COUNT, "correct": COUNT,
+        "question": {**PRACTICE_QUESTION, "nullable": True, "description": "null when the set is done"}}),
+    "PracticeAnswerRequest": obj({"token": STRING, "answer": ANSWER}),
+    # set: the set moved on, with the next question.
+    "PracticeAnswered": obj({"feedback": FEEDBACK, "set": ref("PracticeSet")}),
 }
 
+SET_GONE = error("the token is not a set of mine (forged, damaged, or another member's)")
+
 PATHS = {
+    "/practice": {"get": op(
+        "getPracticeCatalog", "practice", "What I can practise: chapters and articles with counts, the book, sizes",
+        {"200": ok(ref("PracticeCatalog"))})},
+    "/practice/sets": {"post": op(
+        "startPracticeSet", "practice",
+        "Start a set by chapter, article, at random or from my wrong-answer book (writes nothing)",
+        {"200": ok(ref("PracticeSet")), "404": error("nothing to practise there, or no such module for me"),
+         **BAD_BODY}, body="PracticeSetRequest")},
+    "/practice/sets/current": {"get": op(
+        "getPracticeQuestion", "practice",
+        "The set's question to answer now, past questions no longer available (reads only)",
+        {"200": ok(ref("PracticeSet")), "404": SET_GONE, "422": error("no token")},
+        params=[{"name": "token", "in": "query", "required": True, "schema": {"type": "string", "minLength": 1}}])},
+    "/practice/sets/answer": {"post": op(
+        "answerPracticeQuestion", "practice",
+        "Answer the set's current question: feedback (key and explanation where allowed) and the set moved on; "
+        "sending the same token again returns the first answer",
+        {"200": ok(ref("PracticeAnswered")),
+         "404": error("the token is not a set of mine, or the question is no longer available (GET current "
+                      "moves past it)"),
+         "409": error("the set is done"), **BAD_BODY, **BUSY},
+        body="PracticeAnswerRequest")},
     "/daily": {"get": op("getDailyStatus", "practice", "Today's practice progress, streak and points (reads only)",
                          {"200": ok(ref("DailyStatus"))})},
     "/daily/today": {"post": op(
