@@ -104,3 +104,17 @@ def test_wrong_book_pages_and_resolve(db, api, token, member_a, member_b, contes
     other = api.token(member_b)
     assert api.post(f"/wrong-book/{questions[1].id}/resolve", other).status_code == 404
     assert api.get("/wrong-book", other).get_json()["total"] == 0
+
+
+def test_wrong_book_filters_by_module_and_chapter_as_the_page_does(db, api, token, member_a, contest_bank):
+    module, questions = contest_bank
+    _miss(db, member_a, questions[:3])  # chapters 1, 2, 1
+    chapter_1 = api.get(f"/wrong-book?module={module.slug}&chapter=1", token)
+    assert chapter_1.status_code == 200
+    conforms(chapter_1.get_json(), "WrongBookPage")
+    assert {item["id"] for item in chapter_1.get_json()["items"]} == {questions[0].id, questions[2].id}
+    assert [item["id"] for item in api.get("/wrong-book?chapter=2", token).get_json()["items"]] == [questions[1].id]
+    assert api.get(f"/wrong-book?module={module.slug}", token).get_json()["total"] == 3
+    assert api.get("/wrong-book?module=no-such-module", token).status_code == 404
+    assert api.get("/wrong-book?module=x%00y", token).status_code == 404
+    assert api.get("/wrong-book?chapter=-1", token).status_code == 422

@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from ...extensions import db
 from ...models import Module
-from ...services import key_access, wrong_book
+from ...services import key_access, study, wrong_book
+from ...services.errors import NotFound
 from ..clock import now
 from . import bp, error
 from .auth import bearer
@@ -28,10 +29,19 @@ def wrong_book_list():
     page, per_page = int_arg("page", 1, 1, 10**6), int_arg("per_page", 10, 1, PER_PAGE_MAX)
     if page is None or per_page is None:
         return error(422, "invalid", f"page 应为正整数，per_page 应为 1 到 {PER_PAGE_MAX} 的整数")
+    chapter = int_arg("chapter", -1, 0, 10**6)
+    if chapter is None:
+        return error(422, "invalid", "chapter 应为章的序号（0 或正整数）")
     include_resolved = request.args.get("all") in ("1", "true")
-    user = g.api_user
-    hide = key_access.withheld(db.session, user, now())
-    entries = wrong_book.list_entries(db.session, user.id, hide=hide, include_resolved=include_resolved)
+    user, moment = g.api_user, now()
+    # The page's filter by module and chapter; a module the member may not read is a 404, as its chapters are.
+    slug = request.args.get("module")
+    if slug is not None and "\x00" in slug:  # PostgreSQL text cannot even compare a NUL
+        raise NotFound("学习专题不存在")
+    module_id = study.get_visible_module(db.session, user, slug, moment).id if slug is not None else None
+    hide = key_access.withheld(db.session, user, moment)
+    entries = wrong_book.list_entries(db.session, user.id, hide=hide, include_resolved=include_resolved,
+                                      module_id=module_id, chapter_number=None if chapter < 0 else chapter)
     shown = entries[(page - 1) * per_page:page * per_page]
     ids = {e.module_id for e in shown}
     slugs = dict(db.session.execute(select(Module.id, Module.slug).where(Module.id.in_(ids))).all()) if ids else {}
