@@ -29,11 +29,17 @@ def test_modules_list_released_chapters_of_visible_modules(db, api, token, make_
     db.session.commit()
     body = api.get("/modules", token).get_json()
     conforms(body, schema={"type": "array", "items": {"$ref": "#/components/schemas/Module"}})
-    assert body == [{"slug": "branch-regs", "title": "支部工作条例", "chapters": [{"number": 1, "title": "总则"}]}]
+    # The scheduled instalment is listed as upcoming (locked, with its release time), as the module page shows it.
+    release = (FIXED_NOW + timedelta(days=1)).isoformat()
+    upcoming = body[0]["upcoming"]
+    assert [(c["number"], c["publish_at"][:19]) for c in upcoming] == [(2, release[:19])]
+    assert body == [{"slug": "branch-regs", "title": "支部工作条例", "chapters": [{"number": 1, "title": "总则"}],
+                     "upcoming": upcoming}]
     assert api.get("/modules/branch-regs/chapters/2", token).status_code == 404
     assert api.get("/modules/other-branch/chapters/1", token).status_code == 404
     clock.set(FIXED_NOW + timedelta(days=2))
-    assert [c["number"] for c in api.get("/modules", token).get_json()[0]["chapters"]] == [1, 2]
+    listed = api.get("/modules", token).get_json()[0]
+    assert [c["number"] for c in listed["chapters"]] == [1, 2] and listed["upcoming"] == []
 
 
 def test_chapter_text_and_articles(api, token, make_module):

@@ -9,6 +9,7 @@ from .. import sealed
 from ..clock import now
 from . import bp
 from .auth import bearer
+from .shapes import iso
 
 
 @bp.route("/me")
@@ -28,6 +29,8 @@ def modules():
             "title": module.title,
             "chapters": [{"number": c.number, "title": c.title}
                          for c in study.visible_chapters(db.session, user, module, moment)],
+            "upcoming": [{"number": c.number, "title": c.title, "publish_at": iso(c.publish_at)}
+                         for c in study.upcoming_chapters(db.session, module, moment)],
         }
         for module in study.visible_modules(db.session, user, moment)
     ])

@@ -9,7 +9,9 @@ COUNT = {"type": "integer", "minimum": 0}
 
 SCHEMAS = {
     "Module": obj({"slug": STRING, "title": STRING,
-                   "chapters": {"type": "array", "items": obj({"number": INT, "title": STRING})}}),
+                   "chapters": {"type": "array", "items": obj({"number": INT, "title": STRING})},
+                   "upcoming": {"type": "array", "items": obj({"number": INT, "title": STRING, "publish_at": TIME}),
+                                "description": "instalments not yet released, soonest first (shown locked)"}}),
     "Chapter": obj({"title": STRING, "html": STRING,
                     "articles": {"type": "array", "items": obj({"number": nullable(INT), "anchor": STRING})},
                     "time_token": {**STRING, "description": "send back with POST .../time: reading time is "
