@@ -13,6 +13,7 @@ from studyapp.database import intending_to_write
 from studyapp.models import Question, User
 from studyapp.models.exams import PREPARED, Attempt, AttemptQuestion
 from studyapp.services import exams as svc
+from studyapp.services import key_access
 from studyapp.services.errors import NotFound
 from studyapp.services.exams import changes, prepare
 from studyapp.services.exams.definitions import ExamInput, RuleInput, draw_paper, update_exam
@@ -112,6 +113,8 @@ def test_a_prepared_paper_is_no_attempt_for_its_member(db, drawn_exam):
     offer = svc.open_sittings_for(db.session, member, NOW)[0]
     assert offer.attempts_left == 2 and offer.in_progress_attempt_id is None
     assert svc.my_records(db.session, member) == []
+    # Its questions stay open to practice: only a started paper withholds keys.
+    assert not key_access.withheld(db.session, member, NOW).question_ids
 
 
 def test_concurrent_starts_of_a_prepared_paper_make_one_attempt(app, db, drawn_exam):
