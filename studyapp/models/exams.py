@@ -220,7 +220,6 @@ class SittingMember(db.Model):
 
 #: A paper drawn ahead whose member has not pressed 开始: not an attempt in any page, count or report.
 PREPARED = "prepared"
-ATTEMPT_STATUSES = (PREPARED, "in_progress", "submitted")
 
 
 class Attempt(db.Model):
