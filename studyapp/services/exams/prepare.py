@@ -35,7 +35,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from ...domain import timing
 from ...models import Question
@@ -120,29 +119,30 @@ def discard(session: Session, *conditions) -> int:
                            execution_options={"synchronize_session": False}).rowcount
 
 
-def start_prepared(session: Session, attempt: Attempt, sitting: Sitting, now: datetime) -> bool:
-    """Start the member's prepared paper: one conditional UPDATE. False if it did not change the row: a
-    concurrent start won, or the paper holds a question the bank has since retired or edited."""
+def start_prepared(session: Session, user_id: int, sitting: Sitting, now: datetime) -> Attempt | None:
+    """Start the member's prepared paper in the sitting: one conditional UPDATE ... RETURNING the attempt.
+
+    None when it changed no row: the member has no prepared paper, a concurrent start took it first, or it
+    holds a question the bank has retired or edited since (the caller then draws a paper, as without one)."""
     deadline = timing.deadline(now, sitting.exam.time_limit_minutes, sitting.closes_at)
-    changed = session.execute(_start_statement(), {"attempt_id": attempt.id, "now": now, "deadline": deadline}).rowcount
-    if changed != 1:
-        return False
-    # The row is known without reading it back.
-    for name, value in (("status", "in_progress"), ("started_at", now), ("deadline", deadline)):
-        set_committed_value(attempt, name, value)
-    return True
+    return session.scalars(_start_statement(), {"the_sitting": sitting.id, "the_member": user_id, "now": now,
+                                                 "the_deadline": deadline}).first()
 
 
 @functools.cache
 def _start_statement():
-    table, items, questions = Attempt.__table__, AttemptQuestion.__table__, Question.__table__
+    items, questions = AttemptQuestion.__table__, Question.__table__
     stale = (select(items.c.id).join(questions, questions.c.id == items.c.question_id)
-             .where(items.c.attempt_id == table.c.id,
+             .where(items.c.attempt_id == Attempt.id,
                     or_(questions.c.status != "active", questions.c.current_version_id != items.c.question_version_id))
              .exists())
-    return (update(table)
-            .where(table.c.id == bindparam("attempt_id"), table.c.status == PREPARED, ~stale)
-            .values(status="in_progress", started_at=bindparam("now"), deadline=bindparam("deadline")))
+    # At most one row: one prepared paper per member and sitting (uq_attempts_one_prepared).
+    return (update(Attempt)
+            .where(Attempt.sitting_id == bindparam("the_sitting"), Attempt.user_id == bindparam("the_member"),
+                   Attempt.status == PREPARED, ~stale)
+            .values(status="in_progress", started_at=bindparam("now"), deadline=bindparam("the_deadline"))
+            .returning(Attempt)
+            .execution_options(synchronize_session=False, populate_existing=True))
 
 
 def _lock_exam(session: Session, exam_id: int) -> Exam:

@@ -22,7 +22,7 @@ from ...models.exams import Attempt, Exam, Sitting, SittingChange, SittingMember
 from ...models.types import utcnow
 from ..errors import Conflict, Forbidden, Invalid
 from ..reports.audience import is_visible, reportable_sitting
-from ..scope import ancestors, subtree, unit_tree
+from ..scope import ancestors_select, subtree, unit_tree
 from .definitions import shortages
 from .visibility import may_schedule
 
@@ -134,22 +134,20 @@ def create_sitting(
     return sitting
 
 
-def in_audience(session: Session, user: User, sitting_id: int) -> bool:
-    by_unit = select(SittingUnit.sitting_id).where(
-        SittingUnit.sitting_id == sitting_id, SittingUnit.unit_id.in_(ancestors(session, user.unit_id))
+def audience_includes(user_id, unit_id):
+    """A WHERE clause on Sitting: its audience includes the member (a unit at or above theirs, or listed by
+    name), walked inside the database with no round trip of its own; the ids may be bindparams."""
+    return or_(
+        select(SittingUnit.sitting_id).where(SittingUnit.sitting_id == Sitting.id,
+                                             SittingUnit.unit_id.in_(ancestors_select(unit_id))).exists(),
+        select(SittingMember.sitting_id).where(SittingMember.sitting_id == Sitting.id,
+                                               SittingMember.user_id == user_id).exists(),
     )
-    listed = select(SittingMember.sitting_id).where(
-        SittingMember.sitting_id == sitting_id, SittingMember.user_id == user.id
-    )
-    return session.scalar(select(by_unit.union(listed).subquery().c.sitting_id).limit(1)) is not None
 
 
 def audience_filter(session: Session, user: User):
     """A WHERE clause on Sitting selecting the sittings whose audience includes the user."""
-    return or_(
-        Sitting.id.in_(select(SittingUnit.sitting_id).where(SittingUnit.unit_id.in_(ancestors(session, user.unit_id)))),
-        Sitting.id.in_(select(SittingMember.sitting_id).where(SittingMember.user_id == user.id)),
-    )
+    return audience_includes(user.id, user.unit_id)
 
 
 def _in_audience_condition(session: Session, sitting: Sitting):
