@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import and_, bindparam, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from ...domain import grading, timing
 from ...models import QuestionVersion, User
@@ -54,16 +54,16 @@ def open_sittings_for(session: Session, user: User, now: datetime) -> list[Sitti
 def _sitting_for(session: Session, user: User, sitting_id: int) -> Sitting:
     """The sitting (its exam loaded with it) if offered to the user, in one statement: at 09:00 every
     member of a batch asks this at once."""
-    found = session.execute(_offered_statement(), {"sitting_id": sitting_id, "user_id": user.id,
-                                                   "unit_id": user.unit_id}).first()
+    found = session.scalar(_offered_statement(), {"sitting_id": sitting_id, "user_id": user.id,
+                                                  "unit_id": user.unit_id})
     if found is None:
         raise NotFound("场次不存在")
-    return found.Sitting
+    return found
 
 
 @functools.cache
 def _offered_statement():
-    return (select(Sitting, Exam).join(Exam, Exam.id == Sitting.exam_id)
+    return (select(Sitting).join(Sitting.exam).options(contains_eager(Sitting.exam))
             .where(Sitting.id == bindparam("sitting_id"), Exam.status == "published", Sitting.cancelled_at.is_(None),
                    audience_includes(bindparam("user_id"), bindparam("unit_id"))))
 
