@@ -3,13 +3,11 @@ two for one member, kept current when the exam, the audience or the bank changes
 from __future__ import annotations
 
 import random
-import threading
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from studyapp.database import intending_to_write
 from studyapp.models import Question, User
 from studyapp.models.exams import PREPARED, Attempt, AttemptQuestion
 from studyapp.services import exams as svc
@@ -19,6 +17,7 @@ from studyapp.services.exams import changes, prepare
 from studyapp.services.exams.definitions import ExamInput, RuleInput, draw_paper, update_exam
 from studyapp.services.exams.sittings import create_sitting
 from tests.conftest import FIXED_NOW, recorded_statements
+from tests.services.test_exam_races import run_concurrently
 
 NOW = FIXED_NOW
 
@@ -123,29 +122,12 @@ def test_concurrent_starts_of_a_prepared_paper_make_one_attempt(app, db, drawn_e
     sitting_id, user_id = sitting.id, members[0].id
     ready_id = prepared_of(db, sitting, members[0])[0].id
     db.session.remove()
-    threads_n = 12
-    barrier = threading.Barrier(threads_n)
-    results, errors = [], []
 
-    def worker():
-        with app.app_context():
-            try:
-                barrier.wait()
-                with intending_to_write():
-                    attempt, created = svc.start_attempt(db.session, db.session.get(User, user_id), sitting_id, NOW)
-                    results.append((attempt.id, created))
-                    db.session.commit()
-            except Exception as exc:  # asserted below
-                errors.append(exc)
-                db.session.rollback()
-            finally:
-                db.session.remove()
+    def start(session):
+        attempt, created = svc.start_attempt(session, session.get(User, user_id), sitting_id, NOW)
+        return attempt.id, created
 
-    threads = [threading.Thread(target=worker) for _ in range(threads_n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    results, errors = run_concurrently(app, db, start)
     assert errors == []
     assert {attempt_id for attempt_id, _ in results} == {ready_id}
     assert sum(created for _, created in results) == 1
@@ -250,27 +232,7 @@ def test_concurrent_preparers_never_give_a_member_two_papers(app, db, drawn_exam
     _, sitting, members, _ = drawn_exam
     sitting_id, member_ids = sitting.id, [m.id for m in members]
     db.session.remove()
-    barrier = threading.Barrier(4)
-    errors = []
-
-    def worker():
-        with app.app_context():
-            try:
-                barrier.wait()
-                with intending_to_write():
-                    prepare.prepare_due(db.session, NOW, commit=db.session.commit)
-                    db.session.commit()
-            except Exception as exc:  # asserted below
-                errors.append(exc)
-                db.session.rollback()
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=worker) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    _, errors = run_concurrently(app, db, lambda session: prepare.prepare_due(session, NOW, commit=session.commit))
     assert errors == []
     per_member = db.session.execute(select(Attempt.user_id, func.count()).where(Attempt.sitting_id == sitting_id)
                                     .group_by(Attempt.user_id)).all()

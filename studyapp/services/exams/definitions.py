@@ -14,10 +14,9 @@ from ...domain.grading import MULTIPLE_POLICIES
 from ...models import Module, Question, QuestionVersion, TYPE_LABELS, User
 from ...models.questions import DIFFICULTY_LABELS
 from ...models.exams import COUNTING_RULES, EXAM_STATUSES, REVIEW_POLICIES, Exam, ExamFixedQuestion, ExamRule
+from ...models.types import utcnow
 from ..errors import Invalid, NotFound
 from .. import key_access, scope
-from ..scope import organization_root
-from ...models.types import utcnow
 
 
 @dataclass

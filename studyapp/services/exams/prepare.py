@@ -183,6 +183,7 @@ def _insert_papers(session: Session, sitting_id: int, source: PaperSource, user_
 
 # Half a million paper rows for 10,000 members: straight to the driver's executemany, because SQLAlchemy's
 # per-row parameter processing cost more than the database's work (the columns and types are plain).
-_PAPER_COLUMNS = "attempt_questions (attempt_id, position, question_id, question_version_id, points, option_order)"
-_PAPER_ROWS_SQLITE = f"INSERT INTO {_PAPER_COLUMNS} VALUES (?, ?, ?, ?, ?, ?)"
-_PAPER_ROWS_PG = f"INSERT INTO {_PAPER_COLUMNS} VALUES (%s, %s, %s, %s, %s, CAST(%s AS JSON))"
+_PAPER_ROWS_SQLITE = ("INSERT INTO attempt_questions (attempt_id, position, question_id, question_version_id, points, "
+                      "option_order) VALUES (?, ?, ?, ?, ?, ?)")
+_PAPER_ROWS_PG = ("INSERT INTO attempt_questions (attempt_id, position, question_id, question_version_id, points, "
+                  "option_order) VALUES (%s, %s, %s, %s, %s, CAST(%s AS JSON))")
