@@ -166,24 +166,33 @@ def _insert_papers(session: Session, sitting_id: int, source: PaperSource, user_
     if not rows:
         return 0
     table = Attempt.__table__
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    postgres = session.get_bind().dialect.name == "postgresql"
     # A member who got a paper (or started) since `todo` was read keeps theirs: the row is skipped.
-    stmt = dialect.insert(table).on_conflict_do_nothing().returning(table.c.id, table.c.user_id)
+    stmt = (postgresql if postgres else sqlite).insert(table).on_conflict_do_nothing().returning(table.c.id,
+                                                                                                 table.c.user_id)
     made = session.execute(stmt, rows).all()
-    if made:
-        postgres = session.get_bind().dialect.name == "postgresql"
-        orders: dict[tuple, str] = {}  # each question's few option orders, serialized once
-        session.connection().exec_driver_sql(_PAPER_ROWS_PG if postgres else _PAPER_ROWS_SQLITE, [
-            (attempt_id, n, item.question_id, source.versions[item.question_id], item.points,
-             orders.get(item.option_order) or orders.setdefault(item.option_order, json.dumps(list(item.option_order))))
-            for attempt_id, user_id in made for n, item in enumerate(papers[user_id].items, start=1)
-        ])
+    orders: dict[tuple, str] = {}  # each question's few option orders, serialized once
+    items = [
+        (attempt_id, n, item.question_id, source.versions[item.question_id], item.points,
+         orders.get(item.option_order) or orders.setdefault(item.option_order, json.dumps(list(item.option_order))))
+        for attempt_id, user_id in made for n, item in enumerate(papers[user_id].items, start=1)
+    ]
+    if items:
+        _write_paper_rows(session, items, postgres)
     return len(made)
 
 
-# Half a million paper rows for 10,000 members: straight to the driver's executemany, because SQLAlchemy's
-# per-row parameter processing cost more than the database's work (the columns and types are plain).
-_PAPER_ROWS_SQLITE = ("INSERT INTO attempt_questions (attempt_id, position, question_id, question_version_id, points, "
-                      "option_order) VALUES (?, ?, ?, ?, ?, ?)")
-_PAPER_ROWS_PG = ("INSERT INTO attempt_questions (attempt_id, position, question_id, question_version_id, points, "
-                  "option_order) VALUES (%s, %s, %s, %s, %s, CAST(%s AS JSON))")
+def _write_paper_rows(session: Session, items: list[tuple], postgres: bool) -> None:
+    """Half a million paper rows for 10,000 members go straight to the driver (SQLAlchemy's per-row
+    parameter work cost more than the database's): COPY on PostgreSQL, executemany on SQLite."""
+    connection = session.connection()
+    if not postgres:
+        connection.exec_driver_sql(
+            "INSERT INTO attempt_questions (attempt_id, position, question_id, question_version_id, points, "
+            "option_order) VALUES (?, ?, ?, ?, ?, ?)", items)
+        return
+    with connection.connection.dbapi_connection.cursor() as cursor:
+        with cursor.copy("COPY attempt_questions (attempt_id, position, question_id, question_version_id, points, "
+                         "option_order) FROM STDIN") as copy:
+            for row in items:
+                copy.write_row(row)
