@@ -75,7 +75,7 @@ def roster_csv(members: int) -> bytes:
 
 
 def build(url: str, members: int) -> dict:
-    from sqlalchemy import select, update
+    from sqlalchemy import func, select, update
 
     from studyapp import create_app
     from studyapp.cli.accounts import get_or_create_organization
@@ -85,6 +85,7 @@ def build(url: str, members: int) -> dict:
     from studyapp.domain.roster import parse_roster
     from studyapp.extensions import db
     from studyapp.models import Module, Question, User
+    from studyapp.models.exams import PREPARED, Attempt
     from studyapp.models.types import utcnow
     from studyapp.services.exams.definitions import ExamInput, RuleInput, create_exam
     from studyapp.services.exams.sittings import create_sitting
@@ -129,16 +130,31 @@ def build(url: str, members: int) -> dict:
             exam = create_exam(db.session, admin, managed, ExamInput(
                 title="支部工作条例万人考试", module_id=module.id, owner_unit_id=org.id, time_limit_minutes=120,
                 attempts_allowed=1, status="published", rules=[RuleInput(count=50, points=2)]), now)
+            # Papers drawn ahead below, timed on their own (prepare=False here); the make-up sitting, open
+            # to everyone too, is never prepared: its starts draw the paper in the request (the on-demand path).
             sitting = create_sitting(db.session, managed, exam, "万名党员分批考（基准）", now - timedelta(minutes=5),
-                                     now + timedelta(hours=8), unit_ids=[org.id])
+                                     now + timedelta(hours=8), unit_ids=[org.id], prepare=False)
+            makeup = create_sitting(db.session, managed, exam, "补考（基准：开考时抽题）", now - timedelta(minutes=5),
+                                    now + timedelta(hours=8), unit_ids=[org.id], makeup_of=sitting)
             db.session.commit()
+
+        # What cron's `flask prepare-sittings` does before the batch opens, for the 10,000-member sitting.
+        started = time.perf_counter()
+        result = app.test_cli_runner().invoke(args=["prepare-sittings", "--hours", "1"])
+        timings["prepare_sittings_s"] = round(time.perf_counter() - started, 2)
+        if result.exit_code != 0:
+            raise RuntimeError(f"prepare-sittings failed: {result.output}")
+        timings["prepared_papers"] = db.session.scalar(
+            select(func.count()).select_from(Attempt).where(Attempt.status == PREPARED))
+        prepared_max_id = db.session.scalar(select(func.max(Attempt.id)))
 
         started = time.perf_counter()
         contest, seeded = seed_contest(admin, managed, org.id, module.id, members, now)
         timings["contest_seed_s"] = round(time.perf_counter() - started, 2)
         timings["contest_seed"] = seeded
         return {"timings": timings, "module_slug": module.slug, "bank_questions": bank, "exam_id": exam.id,
-                "sitting_id": sitting.id, "members": members, "admin": ADMIN, "password": PASSWORD,
+                "sitting_id": sitting.id, "makeup_sitting_id": makeup.id, "prepared_max_id": prepared_max_id,
+                "members": members, "admin": ADMIN, "password": PASSWORD,
                 "chapters": [1, 2, 3, 4, 5, 6, 7, 8],
                 "contest": {"id": contest.id, "players": seeded["players"], "rounds": seeded["rounds"],
                             "questions_per_round": contest.questions_per_round,

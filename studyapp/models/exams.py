@@ -1,14 +1,18 @@
 """Exams, their sittings, and members' attempts with every saved answer.
 
-The lifecycle of an attempt is decided on the server only: in_progress -> submitted (by the member, or
-by the deadline). The schema holds the invariants too: one attempt in progress per member and sitting
-(a partial unique index), a score exactly when submitted, one answer per question per attempt.
+The lifecycle of an attempt is decided on the server only: prepared -> in_progress -> submitted (by the
+member, or by the deadline). A prepared attempt is a paper drawn ahead of a sitting's opening
+(services.exams.prepare) that its member has not started: it is no attempt anywhere but the start
+(Attempt.started is the one rule every query uses). The schema holds the invariants too: one attempt in
+progress and one prepared per member and sitting (partial unique indexes), start time and deadline exactly
+when started, a score exactly when submitted, one answer per question per attempt.
 """
 from __future__ import annotations
 
 from datetime import datetime
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, false, text
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -214,17 +218,26 @@ class SittingMember(db.Model):
         return f"<SittingMember sitting={self.sitting_id} user={self.user_id}>"
 
 
+#: A paper drawn ahead whose member has not pressed 开始: not an attempt in any page, count or report.
+PREPARED = "prepared"
+
+
 class Attempt(db.Model):
     """One member's attempt at a sitting's exam: the paper drawn for them, then the outcome."""
 
     __tablename__ = "attempts"
     __table_args__ = (
         UniqueConstraint("sitting_id", "user_id", "number"),
-        CheckConstraint("status IN ('in_progress', 'submitted')", name="status"),
+        CheckConstraint("status IN ('prepared', 'in_progress', 'submitted')", name="status"),
         CheckConstraint(
             "(status = 'submitted' AND submitted_at IS NOT NULL AND score IS NOT NULL) OR "
-            "(status = 'in_progress' AND submitted_at IS NULL AND score IS NULL)",
+            "(status IN ('prepared', 'in_progress') AND submitted_at IS NULL AND score IS NULL)",
             name="score_iff_submitted",
+        ),
+        CheckConstraint(
+            "(status = 'prepared' AND started_at IS NULL AND deadline IS NULL) OR "
+            "(status <> 'prepared' AND started_at IS NOT NULL AND deadline IS NOT NULL)",
+            name="started_iff_not_prepared",
         ),
         CheckConstraint("finalized_by IS NULL OR finalized_by IN ('member', 'deadline')", name="finalized_by"),
         CheckConstraint("number >= 1", name="number"),
@@ -232,6 +245,11 @@ class Attempt(db.Model):
         Index(
             "uq_attempts_one_in_progress", "sitting_id", "user_id", unique=True,
             sqlite_where=text("status = 'in_progress'"), postgresql_where=text("status = 'in_progress'"),
+        ),
+        # Preparing twice (cron runs overlapping, an edit while cron runs) never gives a member two papers.
+        Index(
+            "uq_attempts_one_prepared", "sitting_id", "user_id", unique=True,
+            sqlite_where=text("status = 'prepared'"), postgresql_where=text("status = 'prepared'"),
         ),
         Index("ix_attempts_sitting_status", "sitting_id", "status"),
         Index("ix_attempts_status_deadline", "status", "deadline"),
@@ -247,13 +265,14 @@ class Attempt(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     #: 1 for the first attempt in the sitting, then 2, ...
     number: Mapped[int] = mapped_column(default=1)
-    #: "in_progress" or "submitted".
+    #: "prepared" (drawn ahead, not started), "in_progress" or "submitted".
     status: Mapped[str] = mapped_column(String(20), default="in_progress")
     #: Seed of the paper draw, so the same paper can be reproduced.
     seed: Mapped[int] = mapped_column(db.BigInteger)
-    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    #: min(started_at + time limit, sitting close): no save is accepted after it.
-    deadline: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: NULL while prepared: the clock starts when the member presses 开始.
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: min(started_at + time limit, sitting close): no save is accepted after it; NULL while prepared.
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: "member" (pressed submit) or "deadline" (finalized when overdue).
     finalized_by: Mapped[str | None] = mapped_column(String(20))
@@ -271,6 +290,14 @@ class Attempt(db.Model):
     questions: Mapped[list[AttemptQuestion]] = relationship(
         order_by="AttemptQuestion.position", cascade="all, delete-orphan"
     )
+
+    @hybrid_property
+    def started(self) -> bool:
+        """An attempt in the sense of every page, count, report and guard: the member has started it.
+
+        The one rule for leaving prepared papers out; in a query it is the SQL condition
+        (`select(Attempt).where(Attempt.started)`)."""
+        return self.status != PREPARED
 
     def __repr__(self) -> str:
         return f"<Attempt {self.id} sitting={self.sitting_id} user={self.user_id} #{self.number} {self.status}>"

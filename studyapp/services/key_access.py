@@ -60,7 +60,7 @@ def withheld(session: Session, user: User, now: datetime) -> Withheld:
     rows = session.execute(
         select(Attempt.id, Attempt.status, Sitting.closes_at, Exam.id, Exam.review_policy)
         .join(Sitting, Sitting.id == Attempt.sitting_id).join(Exam, Exam.id == Sitting.exam_id)
-        .where(Attempt.user_id == user.id)
+        .where(Attempt.user_id == user.id, Attempt.started)
     ).all()
     closes = exam_closes_at(session, {row[3] for row in rows if row[4] in ("after_close", "never")})
     pending = [attempt_id for attempt_id, status, sitting_closes, exam_id, policy in rows

@@ -77,8 +77,9 @@ def start(sitting_id):
         db.session.commit()  # an overdue attempt finalized on the way is kept
         flash(str(exc), "warning")
         return redirect(url_for(".index"))
+    attempt_id = attempt.id  # read before the commit expires it: no SELECT just for the redirect
     db.session.commit()
-    return redirect(url_for(".attempt", attempt_id=attempt.id))
+    return redirect(url_for(".attempt", attempt_id=attempt_id))
 
 
 @bp.route("/attempts/<int:attempt_id>")

@@ -10,15 +10,16 @@ from datetime import datetime
 from sqlalchemy import and_, bindparam, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from ...domain import grading, timing
-from ...models import Question, QuestionVersion, User
+from ...models import QuestionVersion, User
 from ...models.exams import Answer, Attempt, AttemptQuestion, Exam, Sitting
 from ..errors import Conflict, Invalid, NotFound
-from .definitions import draw_paper
+from . import prepare
+from .definitions import paper_source
 from .finalize import close_attempt, finalize_if_overdue, lock_attempt
-from .sittings import audience_filter, in_audience
+from .sittings import audience_filter, audience_includes
 
 
 @dataclass
@@ -41,7 +42,8 @@ def open_sittings_for(session: Session, user: User, now: datetime) -> list[Sitti
     ).all()
     offers = []
     for sitting in sittings:
-        mine = session.scalars(select(Attempt).where(Attempt.sitting_id == sitting.id, Attempt.user_id == user.id)).all()
+        mine = session.scalars(select(Attempt).where(Attempt.sitting_id == sitting.id, Attempt.user_id == user.id,
+                                                     Attempt.started)).all()
         live = next((a for a in mine if a.status == "in_progress" and not timing.is_overdue(now, a.deadline)), None)
         left = max(0, sitting.exam.attempts_allowed - len(mine))
         offers.append(SittingOffer(sitting, sitting.exam, left, live.id if live else None,
@@ -50,52 +52,82 @@ def open_sittings_for(session: Session, user: User, now: datetime) -> list[Sitti
 
 
 def _sitting_for(session: Session, user: User, sitting_id: int) -> Sitting:
-    sitting = session.get(Sitting, sitting_id)
-    if (sitting is None or sitting.exam.status != "published" or sitting.cancelled_at is not None
-            or not in_audience(session, user, sitting_id)):
+    """The sitting (its exam loaded with it) if offered to the user, in one statement: at 09:00 every
+    member of a batch asks this at once."""
+    found = session.scalar(_offered_statement(), {"sitting_id": sitting_id, "user_id": user.id,
+                                                  "unit_id": user.unit_id})
+    if found is None:
         raise NotFound("场次不存在")
-    return sitting
+    return found
 
 
-def _in_progress(session: Session, user: User, sitting_id: int) -> Attempt | None:
-    return session.scalar(
-        select(Attempt).where(Attempt.sitting_id == sitting_id, Attempt.user_id == user.id,
-                              Attempt.status == "in_progress").execution_options(populate_existing=True)
-    )
+@functools.cache
+def _offered_statement():
+    return (select(Sitting).join(Sitting.exam).options(contains_eager(Sitting.exam))
+            .where(Sitting.id == bindparam("sitting_id"), Exam.status == "published", Sitting.cancelled_at.is_(None),
+                   audience_includes(bindparam("user_id"), bindparam("unit_id"))))
+
+
+def _mine(session: Session, user: User, sitting_id: int) -> list[Attempt]:
+    # One statement, one snapshot: an attempt a concurrent start just committed is either seen here
+    # (and returned) or refused below by the unique index.
+    return list(session.scalars(
+        select(Attempt).where(Attempt.sitting_id == sitting_id, Attempt.user_id == user.id)
+        .execution_options(populate_existing=True)
+    ))
 
 
 def start_attempt(session: Session, user: User, sitting_id: int, now: datetime) -> tuple[Attempt, bool]:
-    """Start an attempt, or return the one in progress (created=False). One in progress, ever."""
+    """Start an attempt, or return the one in progress (created=False). One in progress, ever.
+
+    The member's paper drawn ahead (services.exams.prepare) starts with one UPDATE; without one, or when
+    the bank changed under it, the paper is drawn now."""
     sitting = _sitting_for(session, user, sitting_id)
-    current = _in_progress(session, user, sitting_id)
+    window = timing.window_state(now, sitting.opens_at, sitting.closes_at)
+    if window == timing.OPEN:
+        # The 09:00 path: the member's prepared paper, if they have one and nobody started it, in one UPDATE.
+        ready = prepare.start_prepared(session, user.id, sitting, now)
+        if ready is not None:
+            return ready, True
+    mine = _mine(session, user, sitting_id)
+    current = next((a for a in mine if a.status == "in_progress"), None)
     if current is not None:
         current = lock_attempt(session, current.id)
         if not finalize_if_overdue(session, current, now):
             return current, False
-    if timing.window_state(now, sitting.opens_at, sitting.closes_at) != timing.OPEN:
+        mine = _mine(session, user, sitting_id)
+    if window != timing.OPEN:
         raise Conflict("本场考试未开放" if now < sitting.opens_at else "本场考试已结束")
+    for _ in range(2):  # a second pass only after losing a race to a concurrent start or preparer
+        prepared = next((a for a in mine if not a.started), None)
+        if prepared is not None:
+            # Not started above: a question on it was retired or edited since (or a preparer has just
+            # added it). Draw afresh instead, as without preparation.
+            prepare.discard(session, Attempt.id == prepared.id)
+            session.expunge(prepared)
+            mine = [a for a in mine if a.id != prepared.id]
+        attempt = _draw_and_start(session, user, sitting, len([a for a in mine if a.started]), now)
+        if attempt is not None:
+            return attempt, True
+        mine = _mine(session, user, sitting_id)
+        winner = next((a for a in mine if a.status == "in_progress"), None)
+        if winner is not None:
+            return winner, False
+    raise Conflict("请稍后重试")
+
+
+def _draw_and_start(session: Session, user: User, sitting: Sitting, used: int, now: datetime) -> Attempt | None:
+    """Draw a paper now and start it; None if a concurrent start or preparer took the attempt's number."""
     exam = sitting.exam
-    # One statement, one snapshot: an attempt a concurrent start just committed is either seen here
-    # (and returned) or refused below by the unique index.
-    mine = session.scalars(
-        select(Attempt).where(Attempt.sitting_id == sitting_id, Attempt.user_id == user.id)
-        .execution_options(populate_existing=True)
-    ).all()
-    winner = next((a for a in mine if a.status == "in_progress"), None)
-    if winner is not None:
-        return winner, False
-    used = len(mine)
     if used >= exam.attempts_allowed:
         raise Conflict(f"本场考试最多可作答{exam.attempts_allowed}次，您的次数已用完")
     seed = secrets.randbits(48)
-    paper = draw_paper(session, exam, random.Random(seed))
+    source = paper_source(session, exam)
+    paper = source.draw(random.Random(seed))
     if not paper.items:
         raise Conflict("题库中暂无可用题目，请联系组织员")
-    versions = dict(session.execute(
-        select(Question.id, Question.current_version_id).where(Question.id.in_([i.question_id for i in paper.items]))
-    ).all())
     attempt = Attempt(
-        sitting_id=sitting_id, user_id=user.id, number=used + 1, status="in_progress", seed=seed, started_at=now,
+        sitting_id=sitting.id, user_id=user.id, number=used + 1, status="in_progress", seed=seed, started_at=now,
         deadline=timing.deadline(now, exam.time_limit_minutes, sitting.closes_at), max_score=paper.max_score,
     )
     try:
@@ -103,23 +135,21 @@ def start_attempt(session: Session, user: User, sitting_id: int, now: datetime) 
         with session.begin_nested():
             session.add(attempt)
     except IntegrityError:
-        winner = _in_progress(session, user, sitting_id)
-        if winner is None:
-            raise Conflict("请稍后重试") from None
-        return winner, False
+        return None
     # The paper's rows in one bulk INSERT (same transaction): 50 ORM objects cost more than the draw.
     session.execute(insert(AttemptQuestion), [
         dict(attempt_id=attempt.id, position=n, question_id=item.question_id,
-             question_version_id=versions[item.question_id], points=item.points, option_order=list(item.option_order))
+             question_version_id=source.versions[item.question_id], points=item.points,
+             option_order=list(item.option_order))
         for n, item in enumerate(paper.items, start=1)
     ])
-    return attempt, True
+    return attempt
 
 
 def attempt_for_member(session: Session, user: User, attempt_id: int, lock: bool = False) -> Attempt:
-    """The member's own attempt; anyone else's does not exist."""
+    """The member's own attempt; anyone else's, and a paper drawn ahead that they have not started, does not exist."""
     attempt = lock_attempt(session, attempt_id) if lock else session.get(Attempt, attempt_id)
-    if attempt is None or attempt.user_id != user.id:
+    if attempt is None or attempt.user_id != user.id or not attempt.started:
         raise NotFound("答卷不存在")
     return attempt
 
@@ -184,7 +214,7 @@ def save_answer(
     postgres = session.get_bind().dialect.name == "postgresql"
     item = session.execute(_save_target_statement(postgres),
                            {"attempt_id": attempt_id, "question_id": question_id}).first()
-    if item is None or item.Attempt.user_id != user.id:
+    if item is None or item.Attempt.user_id != user.id or not item.Attempt.started:
         raise NotFound("答卷不存在")
     attempt = item.Attempt
     _refuse_if_closed(session, attempt, now)

@@ -19,6 +19,7 @@ from ...domain import timing
 from ...models import User
 from ...models.exams import Attempt, Sitting, SittingMember, SittingUnit
 from ..errors import Conflict, Invalid
+from . import prepare
 from .extend import extend_sitting
 from .sittings import check_audience, record
 
@@ -90,11 +91,15 @@ def edit_sitting(
     if detail:
         record(session, sitting, "edited", actor, now, detail)
     session.flush()
+    if "audience" in detail or "opens_at" in detail:
+        prepare.refresh_sitting(session, sitting, now)
     return sitting
 
 
 def attempts_in(session: Session, sitting: Sitting) -> int:
-    return session.scalar(select(func.count()).select_from(Attempt).where(Attempt.sitting_id == sitting.id)) or 0
+    """Attempts members started in the sitting (papers drawn ahead are not attempts)."""
+    return session.scalar(select(func.count()).select_from(Attempt)
+                          .where(Attempt.sitting_id == sitting.id, Attempt.started)) or 0
 
 
 def cancel_sitting(session: Session, actor: User | None, sitting: Sitting, now: datetime) -> Sitting:
@@ -107,4 +112,5 @@ def cancel_sitting(session: Session, actor: User | None, sitting: Sitting, now: 
     sitting.cancelled_at = now
     record(session, sitting, "cancelled", actor, now)
     session.flush()
+    prepare.refresh_sitting(session, sitting, now)
     return sitting

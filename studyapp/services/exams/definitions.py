@@ -14,9 +14,9 @@ from ...domain.grading import MULTIPLE_POLICIES
 from ...models import Module, Question, QuestionVersion, TYPE_LABELS, User
 from ...models.questions import DIFFICULTY_LABELS
 from ...models.exams import COUNTING_RULES, EXAM_STATUSES, REVIEW_POLICIES, Exam, ExamFixedQuestion, ExamRule
+from ...models.types import utcnow
 from ..errors import Invalid, NotFound
 from .. import key_access, scope
-from ..scope import organization_root
 
 
 @dataclass
@@ -101,10 +101,17 @@ def create_exam(session: Session, actor: User, managed: set[int], data: ExamInpu
     return exam
 
 
-def update_exam(session: Session, exam: Exam, managed: set[int], data: ExamInput, actor: User) -> Exam:
-    """Change an exam; papers already drawn keep their questions (attempts pin their versions)."""
+def update_exam(session: Session, exam: Exam, managed: set[int], data: ExamInput, actor: User,
+                now: datetime | None = None) -> Exam:
+    """Change an exam; papers already drawn keep their questions (attempts pin their versions), except
+    papers drawn ahead that nobody has started: those are redrawn when the paper's rules changed."""
+    from .prepare import redraw_exam  # prepare draws through this module
+
+    before = paper_signature(exam) if exam.id is not None else None
     _apply(session, exam, actor, managed, data)
     session.flush()
+    if before is not None and paper_signature(exam) != before:
+        redraw_exam(session, exam, now or utcnow())
     return exam
 
 
@@ -241,37 +248,61 @@ def _option_keys(session: Session, rows) -> dict[tuple[int, str], tuple[str, ...
     return _OPTION_KEYS
 
 
-def _candidates(session: Session, exam: Exam) -> tuple[list[paper_rules.Rule], dict[int, list[paper_rules.Candidate]]]:
+@dataclass
+class PaperSource:
+    """What an exam's papers are drawn from, read once: a sitting's whole audience draws from one read."""
+
+    rules: list[paper_rules.Rule]
+    candidates: dict[int, list[paper_rules.Candidate]]
+    #: question id -> its current version, the one a drawn paper pins
+    versions: dict[int, int]
+    shuffle_questions: bool
+    shuffle_options: bool
+
+    def draw(self, rng: random.Random) -> paper_rules.Paper:
+        return paper_rules.assemble(self.rules, self.candidates, rng, self.shuffle_questions, self.shuffle_options)
+
+
+def paper_source(session: Session, exam: Exam) -> PaperSource:
     """Active questions (current versions) matching each rule, or the fixed list's questions."""
     rows = session.execute(_bank_statement(), {"module_id": exam.module_id}).all()
     keys = _option_keys(session, rows)
+    versions = {row.id: row.version_id for row in rows}
 
     def candidate(row) -> paper_rules.Candidate:
         return paper_rules.Candidate(row.id, row.qtype, keys[(row.version_id, row.checksum)])
 
+    rules, cands = [], {}
     if exam.mode == "fixed":
         by_id = {row.id: row for row in rows}
         rules = [paper_rules.Rule(f.position, 1, f.points, f"第{f.position}题") for f in exam.fixed_questions]
         cands = {f.position: [candidate(by_id[f.question_id])] if f.question_id in by_id else []
                  for f in exam.fixed_questions}
-        return rules, cands
-    rules, cands = [], {}
-    for rule in exam.rules:
-        rules.append(paper_rules.Rule(rule.position, rule.count, rule.points, rule_label(rule)))
-        cands[rule.position] = [
-            candidate(row) for row in rows
-            if (rule.chapter_number is None or row.chapter_number == rule.chapter_number)
-            and (rule.article_number is None or row.article_number == rule.article_number)
-            and (rule.qtype is None or row.qtype == rule.qtype)
-            and (rule.difficulty is None or row.difficulty == rule.difficulty)
-        ]
-    return rules, cands
+    else:
+        for rule in exam.rules:
+            rules.append(paper_rules.Rule(rule.position, rule.count, rule.points, rule_label(rule)))
+            cands[rule.position] = [
+                candidate(row) for row in rows
+                if (rule.chapter_number is None or row.chapter_number == rule.chapter_number)
+                and (rule.article_number is None or row.article_number == rule.article_number)
+                and (rule.qtype is None or row.qtype == rule.qtype)
+                and (rule.difficulty is None or row.difficulty == rule.difficulty)
+            ]
+    return PaperSource(rules, cands, versions, exam.shuffle_questions, exam.shuffle_options)
+
+
+def paper_signature(exam: Exam) -> tuple:
+    """Everything about an exam that decides which paper a seed draws (not timing or scoring rules):
+    papers drawn ahead are redrawn when it changes (services.exams.prepare)."""
+    return (exam.mode, exam.module_id, exam.shuffle_questions, exam.shuffle_options,
+            tuple((r.position, r.chapter_number, r.article_number, r.qtype, r.difficulty, r.count, float(r.points))
+                  for r in exam.rules),
+            tuple((f.position, f.question_id, float(f.points)) for f in exam.fixed_questions))
 
 
 def draw_paper(session: Session, exam: Exam, rng: random.Random) -> paper_rules.Paper:
     """Draw a paper for the exam as it stands now (used for attempts and for the organizer preview)."""
-    rules, cands = _candidates(session, exam)
-    return paper_rules.assemble(rules, cands, rng, exam.shuffle_questions, exam.shuffle_options)
+    return paper_source(session, exam).draw(rng)
 
 
 @dataclass

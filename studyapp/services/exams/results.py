@@ -126,7 +126,7 @@ class ExamRecord:
 def my_records(session: Session, user: User) -> list[ExamRecord]:
     """Every exam the member has attempted, newest first, with the attempt that counts."""
     attempts = session.scalars(
-        select(Attempt).where(Attempt.user_id == user.id)
+        select(Attempt).where(Attempt.user_id == user.id, Attempt.started)
         .options(selectinload(Attempt.sitting).selectinload(Sitting.exam))
         .order_by(Attempt.started_at.desc(), Attempt.id.desc())
     ).all()

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from ...domain import exam_status, scoring, timing
@@ -22,7 +22,7 @@ from ...models.exams import Attempt, Exam, Sitting, SittingChange, SittingMember
 from ...models.types import utcnow
 from ..errors import Conflict, Forbidden, Invalid
 from ..reports.audience import is_visible, reportable_sitting
-from ..scope import ancestors, subtree, unit_tree
+from ..scope import ancestors_select, subtree, unit_tree
 from .definitions import shortages
 from .visibility import may_schedule
 
@@ -93,11 +93,13 @@ def check_audience(session: Session, managed: set[int], unit_ids, usernames) -> 
 def create_sitting(
     session: Session, managed: set[int], exam: Exam, title: str, opens_at: datetime, closes_at: datetime,
     unit_ids: list[int] = (), usernames: list[str] = (), user_ids: list[int] = (), makeup_of: Sitting | None = None,
-    actor: User | None = None, now: datetime | None = None,
+    actor: User | None = None, now: datetime | None = None, prepare: bool = True,
 ) -> Sitting:
     """A sitting for the given units (with all below them) and listed members, all within the caller's scope.
 
-    Refused while the exam's paper cannot be filled: members would otherwise meet an empty paper."""
+    Refused while the exam's paper cannot be filled: members would otherwise meet an empty paper. Papers
+    are drawn ahead for its audience when it opens within services.exams.prepare's horizon (unless
+    `prepare` is False: the benchmark times that step on its own)."""
     problems = []
     if not may_schedule(session, exam, managed):
         problems.append("这场考试尚未发布，不能安排场次")
@@ -125,35 +127,46 @@ def create_sitting(
     record(session, sitting, "created", actor, now,
            {"makeup_of": makeup_of.title, "count": len(ids)} if makeup_of else {})
     session.flush()
+    if prepare:
+        from .prepare import prepare_sitting  # prepare reads audiences through this module
+
+        prepare_sitting(session, sitting, now or utcnow())
     return sitting
 
 
-def in_audience(session: Session, user: User, sitting_id: int) -> bool:
-    by_unit = select(SittingUnit.sitting_id).where(
-        SittingUnit.sitting_id == sitting_id, SittingUnit.unit_id.in_(ancestors(session, user.unit_id))
+def audience_includes(user_id, unit_id):
+    """A WHERE clause on Sitting: its audience includes the member (a unit at or above theirs, or listed by
+    name), walked inside the database with no round trip of its own; the ids may be bindparams."""
+    return or_(
+        select(SittingUnit.sitting_id).where(SittingUnit.sitting_id == Sitting.id,
+                                             SittingUnit.unit_id.in_(ancestors_select(unit_id))).exists(),
+        select(SittingMember.sitting_id).where(SittingMember.sitting_id == Sitting.id,
+                                               SittingMember.user_id == user_id).exists(),
     )
-    listed = select(SittingMember.sitting_id).where(
-        SittingMember.sitting_id == sitting_id, SittingMember.user_id == user.id
-    )
-    return session.scalar(select(by_unit.union(listed).subquery().c.sitting_id).limit(1)) is not None
 
 
 def audience_filter(session: Session, user: User):
     """A WHERE clause on Sitting selecting the sittings whose audience includes the user."""
-    return or_(
-        Sitting.id.in_(select(SittingUnit.sitting_id).where(SittingUnit.unit_id.in_(ancestors(session, user.unit_id)))),
-        Sitting.id.in_(select(SittingMember.sitting_id).where(SittingMember.user_id == user.id)),
-    )
+    return audience_includes(user.id, user.unit_id)
+
+
+def _in_audience_condition(session: Session, sitting: Sitting):
+    units = subtree(unit_tree(session), {su.unit_id for su in sitting.units})
+    listed = {sm.user_id for sm in sitting.members}
+    return and_(User.active.is_(True), or_(User.unit_id.in_(units or {-1}), User.id.in_(listed or {-1})))
 
 
 def audience_members(session: Session, sitting: Sitting, scope: set[int] | None = None) -> list[User]:
     """Active people in the sitting's audience (within `scope` if given), by branch then login id."""
-    units = subtree(unit_tree(session), {su.unit_id for su in sitting.units})
-    listed = {sm.user_id for sm in sitting.members}
-    stmt = select(User).where(User.active.is_(True), or_(User.unit_id.in_(units or {-1}), User.id.in_(listed or {-1})))
+    stmt = select(User).where(_in_audience_condition(session, sitting))
     if scope is not None:
         stmt = stmt.where(User.unit_id.in_(scope or {-1}))
     return list(session.scalars(stmt.order_by(User.unit_id, User.username)))
+
+
+def audience_ids(session: Session, sitting: Sitting) -> set[int]:
+    """Ids of the active people in the sitting's audience (audience_members without loading them)."""
+    return set(session.scalars(select(User.id).where(_in_audience_condition(session, sitting))))
 
 
 @dataclass
@@ -173,7 +186,7 @@ def sitting_results(session: Session, sitting: Sitting, now: datetime,
     names = dict(session.execute(select(Unit.id, Unit.name)).all())
     window = timing.window_state(now, sitting.opens_at, sitting.closes_at)
     attempts: dict[int, list[Attempt]] = {}
-    for attempt in session.scalars(select(Attempt).where(Attempt.sitting_id == sitting.id)):
+    for attempt in session.scalars(select(Attempt).where(Attempt.sitting_id == sitting.id, Attempt.started)):
         attempts.setdefault(attempt.user_id, []).append(attempt)
     rows = []
     for person in people:

@@ -41,7 +41,8 @@ class AttemptDetail:
 def sitting_attempts(session: Session, sitting: Sitting, person: User) -> list[AttemptDetail]:
     """The member's attempts in the sitting, first to last; answers for submitted ones."""
     attempts = list(session.scalars(
-        select(Attempt).where(Attempt.sitting_id == sitting.id, Attempt.user_id == person.id).order_by(Attempt.number)
+        select(Attempt).where(Attempt.sitting_id == sitting.id, Attempt.user_id == person.id, Attempt.started)
+        .order_by(Attempt.number)
     ))
     done = [a.id for a in attempts if a.status == "submitted"]
     saved = {(a.attempt_id, a.question_id): a.response

@@ -69,7 +69,7 @@ def member_statement(audience: Audience, absent_only: bool = False, unit_id: int
     mine = (Attempt.sitting_id == sitting.id, Attempt.user_id == User.id)
     pick = (select(Attempt.id).where(*mine, Attempt.status == "submitted").order_by(*counting_order(sitting.exam))
             .limit(1).correlate(User).scalar_subquery())
-    tries = select(func.count(Attempt.id)).where(*mine).correlate(User).scalar_subquery()
+    tries = select(func.count(Attempt.id)).where(*mine, Attempt.started).correlate(User).scalar_subquery()
     answering = exists().where(*mine, Attempt.status == "in_progress").correlate(User)
     counted = aliased(Attempt, name="counted")
     stmt = (

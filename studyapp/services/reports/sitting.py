@@ -43,7 +43,7 @@ def attempt_counts(sitting: Sitting):
                func.count(Attempt.id).label("attempts"),
                func.max(case((Attempt.status == "submitted", 1), else_=0)).label("submitted"),
                func.max(case((Attempt.status == "in_progress", 1), else_=0)).label("in_progress"))
-        .where(Attempt.sitting_id == sitting.id)
+        .where(Attempt.sitting_id == sitting.id, Attempt.started)
         .group_by(Attempt.user_id)
         .subquery("tally")
     )

@@ -1,0 +1,198 @@
+"""Papers drawn ahead (prepared attempts), so that a sitting's synchronized start is one UPDATE per member.
+
+When a batch opens at 09:00 its members press 开始 within the same minute; drawing a paper and writing its
+50 rows inside each of those requests made 2,000 members wait up to 40 s. As Moodle pre-creates quiz
+attempts, the papers of a sitting's audience are drawn ahead, in bulk, each from a seed recorded on its
+attempt. Such an attempt is 'prepared': no start time, no deadline, and no attempt in any page, count or
+report (models.exams.Attempt.started is that rule). Pressing 开始 turns it into an attempt in progress
+with one conditional UPDATE (start_prepared).
+
+- Who: each active audience member with no attempt in the sitting, for their first attempt. A member
+  added to the audience afterwards, a second attempt and a make-up sitting draw at start, as before.
+- When: on creating or editing a sitting that opens within the horizon, and by `flask prepare-sittings`
+  (cron) for the sittings that come within it.
+- Kept current: a change to what decides the paper (definitions.paper_signature) discards the exam's
+  prepared papers and draws them again; an audience edit discards those of members no longer in it;
+  cancelling a sitting discards them all.
+- A bank change between preparing and starting (a question retired, or edited: editing a version that a
+  paper pins makes a new version) is caught at the start, not at publishing: the start's UPDATE refuses a
+  paper holding a question that is no longer active or no longer at its current version, and that
+  member's paper is discarded and drawn afresh, exactly as without preparation. Publishing a bank costs
+  nothing here, and nobody starts a paper with a retired question or an outdated text.
+- Concurrency: papers go in with INSERT ... ON CONFLICT DO NOTHING against the unique (sitting, member,
+  number) and the one-prepared-per-member index, so overlapping cron runs, an organizer's edit and a
+  member's on-demand start never give anyone two; on PostgreSQL the exam row is locked while papers are
+  drawn, so an exam edit waits for the batch and then redraws it.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import random
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import bindparam, delete, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from ...domain import timing
+from ...models import Question
+from ...models.exams import PREPARED, Attempt, AttemptQuestion, Exam, Sitting
+from .definitions import PaperSource, paper_source
+from .sittings import audience_ids
+
+#: Sittings opening within this time are prepared (on creating or editing them, and by the CLI's default).
+DEFAULT_HORIZON = timedelta(hours=24)
+#: Members per bulk INSERT; the CLI commits after each, so members sitting another exam meanwhile never
+#: wait long behind it for the database (SQLite has one writer at a time).
+CHUNK = 500
+
+
+def preparable(sitting: Sitting, now: datetime, horizon: timedelta = DEFAULT_HORIZON) -> bool:
+    """Papers are drawn ahead for a first sitting (not a make-up) of a published exam that is not over
+    and opens within the horizon."""
+    return (sitting.cancelled_at is None and not sitting.is_makeup and sitting.exam.status == "published"
+            and sitting.closes_at > now and sitting.opens_at <= now + horizon)
+
+
+def prepare_sitting(session: Session, sitting: Sitting, now: datetime, horizon: timedelta = DEFAULT_HORIZON,
+                    commit=None) -> int:
+    """Draw the papers the sitting's audience still lacks; returns how many this call made.
+
+    Pass `commit` (the CLI passes session.commit) to commit after each chunk of members."""
+    if not preparable(sitting, now, horizon):
+        return 0
+    sitting_id, exam_id = sitting.id, sitting.exam_id
+    have = set(session.scalars(select(Attempt.user_id).where(Attempt.sitting_id == sitting_id)))
+    todo = sorted(audience_ids(session, sitting) - have)
+    made = 0
+    for start in range(0, len(todo), CHUNK):
+        exam = _lock_exam(session, exam_id)  # again per chunk: a commit released it
+        made += _insert_papers(session, sitting_id, paper_source(session, exam), todo[start:start + CHUNK])
+        if commit is not None:
+            commit()
+    return made
+
+
+def prepare_due(session: Session, now: datetime, horizon: timedelta = DEFAULT_HORIZON,
+                commit=None) -> tuple[int, int]:
+    """Prepare every sitting opening within the horizon; returns (sittings looked at, papers made)."""
+    ids = list(session.scalars(
+        select(Sitting.id).join(Exam, Exam.id == Sitting.exam_id)
+        .where(Exam.status == "published", Sitting.cancelled_at.is_(None), Sitting.is_makeup.is_(False),
+               Sitting.closes_at > now, Sitting.opens_at <= now + horizon)
+        .order_by(Sitting.opens_at, Sitting.id)
+    ))
+    made = 0
+    for sitting_id in ids:
+        made += prepare_sitting(session, session.get(Sitting, sitting_id), now, horizon, commit=commit)
+    return len(ids), made
+
+
+def refresh_sitting(session: Session, sitting: Sitting, now: datetime) -> int:
+    """After an edit of the sitting: discard the papers of members no longer in its audience (or all, once
+    cancelled), then draw those missing; returns how many were discarded."""
+    if sitting.cancelled_at is not None:
+        return discard(session, Attempt.sitting_id == sitting.id)
+    dropped = discard(session, Attempt.sitting_id == sitting.id,
+                      Attempt.user_id.not_in(audience_ids(session, sitting) or {-1}))
+    prepare_sitting(session, sitting, now)
+    return dropped
+
+
+def redraw_exam(session: Session, exam: Exam, now: datetime) -> int:
+    """The exam's paper rules changed: discard every prepared paper of its sittings and draw them again."""
+    _lock_exam(session, exam.id)
+    dropped = discard(session, Attempt.sitting_id.in_(select(Sitting.id).where(Sitting.exam_id == exam.id)))
+    for sitting in list(exam.sittings):
+        prepare_sitting(session, sitting, now)
+    return dropped
+
+
+def discard(session: Session, *conditions) -> int:
+    """Delete prepared (never started) attempts matching the conditions, with their papers."""
+    ids = select(Attempt.id).where(Attempt.status == PREPARED, *conditions)
+    session.execute(delete(AttemptQuestion).where(AttemptQuestion.attempt_id.in_(ids)),
+                    execution_options={"synchronize_session": False})
+    return session.execute(delete(Attempt).where(Attempt.status == PREPARED, *conditions),
+                           execution_options={"synchronize_session": False}).rowcount
+
+
+def start_prepared(session: Session, user_id: int, sitting: Sitting, now: datetime) -> Attempt | None:
+    """Start the member's prepared paper in the sitting: one conditional UPDATE ... RETURNING the attempt.
+
+    None when it changed no row: the member has no prepared paper, a concurrent start took it first, or it
+    holds a question the bank has retired or edited since (the caller then draws a paper, as without one)."""
+    deadline = timing.deadline(now, sitting.exam.time_limit_minutes, sitting.closes_at)
+    return session.scalars(_start_statement(), {"the_sitting": sitting.id, "the_member": user_id, "now": now,
+                                                 "the_deadline": deadline}).first()
+
+
+@functools.cache
+def _start_statement():
+    items, questions = AttemptQuestion.__table__, Question.__table__
+    stale = (select(items.c.id).join(questions, questions.c.id == items.c.question_id)
+             .where(items.c.attempt_id == Attempt.id,
+                    or_(questions.c.status != "active", questions.c.current_version_id != items.c.question_version_id))
+             .exists())
+    # At most one row: one prepared paper per member and sitting (uq_attempts_one_prepared).
+    return (update(Attempt)
+            .where(Attempt.sitting_id == bindparam("the_sitting"), Attempt.user_id == bindparam("the_member"),
+                   Attempt.status == PREPARED, ~stale)
+            .values(status="in_progress", started_at=bindparam("now"), deadline=bindparam("the_deadline"))
+            .returning(Attempt)
+            .execution_options(synchronize_session=False, populate_existing=True))
+
+
+def _lock_exam(session: Session, exam_id: int) -> Exam:
+    """The exam, its row locked on PostgreSQL (SQLite writers already hold the database's write lock)."""
+    stmt = select(Exam).where(Exam.id == exam_id)
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    return session.scalar(stmt.execution_options(populate_existing=True))
+
+
+def _insert_papers(session: Session, sitting_id: int, source: PaperSource, user_ids: list[int]) -> int:
+    papers, rows = {}, []
+    for user_id in user_ids:
+        seed = secrets.randbits(48)
+        paper = source.draw(random.Random(seed))
+        if not paper.items:
+            continue
+        papers[user_id] = paper
+        rows.append(dict(sitting_id=sitting_id, user_id=user_id, number=1, status=PREPARED, seed=seed,
+                         max_score=paper.max_score))
+    if not rows:
+        return 0
+    table = Attempt.__table__
+    postgres = session.get_bind().dialect.name == "postgresql"
+    # A member who got a paper (or started) since `todo` was read keeps theirs: the row is skipped.
+    stmt = (postgresql if postgres else sqlite).insert(table).on_conflict_do_nothing().returning(table.c.id,
+                                                                                                 table.c.user_id)
+    made = session.execute(stmt, rows).all()
+    orders: dict[tuple, str] = {}  # each question's few option orders, serialized once
+    items = [
+        (attempt_id, n, item.question_id, source.versions[item.question_id], item.points,
+         orders.get(item.option_order) or orders.setdefault(item.option_order, json.dumps(list(item.option_order))))
+        for attempt_id, user_id in made for n, item in enumerate(papers[user_id].items, start=1)
+    ]
+    if items:
+        _write_paper_rows(session, items, postgres)
+    return len(made)
+
+
+def _write_paper_rows(session: Session, items: list[tuple], postgres: bool) -> None:
+    """Half a million paper rows for 10,000 members go straight to the driver (SQLAlchemy's per-row
+    parameter work cost more than the database's): COPY on PostgreSQL, executemany on SQLite."""
+    connection = session.connection()
+    if not postgres:
+        connection.exec_driver_sql(
+            "INSERT INTO attempt_questions (attempt_id, position, question_id, question_version_id, points, "
+            "option_order) VALUES (?, ?, ?, ?, ?, ?)", items)
+        return
+    with connection.connection.dbapi_connection.cursor() as cursor:
+        with cursor.copy("COPY attempt_questions (attempt_id, position, question_id, question_version_id, points, "
+                         "option_order) FROM STDIN") as copy:
+            for row in items:
+                copy.write_row(row)

@@ -1,0 +1,239 @@
+"""Papers drawn ahead (services.exams.prepare): deterministic from the seed, started by one UPDATE, never
+two for one member, kept current when the exam, the audience or the bank changes."""
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from studyapp.models import Question, User
+from studyapp.models.exams import PREPARED, Attempt, AttemptQuestion
+from studyapp.services import exams as svc
+from studyapp.services import key_access
+from studyapp.services.errors import NotFound
+from studyapp.services.exams import changes, prepare
+from studyapp.services.exams.definitions import ExamInput, RuleInput, draw_paper, update_exam
+from studyapp.services.exams.sittings import create_sitting
+from tests.conftest import FIXED_NOW, recorded_statements
+from tests.services.test_exam_races import run_concurrently
+
+NOW = FIXED_NOW
+
+
+@pytest.fixture
+def drawn_exam(db, make_module, make_question, make_exam, make_sitting, branch_a, make_user):
+    """A shuffled blueprint exam over 12 questions, a sitting for branch A open at NOW, and 5 members."""
+    module = make_module(slug="prepared")
+    questions = [make_question(module, qtype="single" if n % 2 else "true_false", chapter=1 + n % 3)
+                 for n in range(12)]
+    exam = make_exam(module, branch_a, rules=[dict(count=3, points=2, chapter_number=1), dict(count=4, points=1)],
+                     shuffle_questions=True, shuffle_options=True, attempts_allowed=2)
+    sitting = make_sitting(exam, units=[branch_a])
+    members = [make_user(branch_a) for _ in range(5)]
+    return exam, sitting, members, questions
+
+
+def prepared_of(db, sitting, user=None) -> list[Attempt]:
+    stmt = select(Attempt).where(Attempt.sitting_id == sitting.id, Attempt.status == PREPARED)
+    if user is not None:
+        stmt = stmt.where(Attempt.user_id == user.id)
+    return list(db.session.scalars(stmt.order_by(Attempt.user_id)))
+
+
+def paper_of(db, attempt_id) -> list[tuple]:
+    return [tuple(row) for row in db.session.execute(
+        select(AttemptQuestion.question_id, AttemptQuestion.question_version_id, AttemptQuestion.points,
+               AttemptQuestion.option_order).where(AttemptQuestion.attempt_id == attempt_id)
+        .order_by(AttemptQuestion.position))]
+
+
+def prepare_now(db, sitting, now=NOW) -> int:
+    made = prepare.prepare_sitting(db.session, sitting, now)
+    db.session.commit()
+    return made
+
+
+def test_prepare_draws_each_member_a_paper_reproducible_from_its_seed(db, drawn_exam):
+    exam, sitting, members, _ = drawn_exam
+    assert prepare_now(db, sitting) == len(members)
+    papers = prepared_of(db, sitting)
+    assert sorted(a.user_id for a in papers) == sorted(m.id for m in members)
+    for attempt in papers:
+        assert attempt.started_at is None and attempt.deadline is None and attempt.number == 1
+        drawn = draw_paper(db.session, exam, random.Random(attempt.seed))
+        stored = paper_of(db, attempt.id)
+        assert [(i.question_id, i.points, list(i.option_order)) for i in drawn.items] == \
+            [(q, p, order) for q, _v, p, order in stored]
+        assert attempt.max_score == drawn.max_score == 10
+    assert len({repr(paper_of(db, a.id)) for a in papers}) > 1  # each member their own draw
+
+
+def test_start_uses_the_prepared_paper_with_one_update(db, drawn_exam):
+    _, sitting, members, _ = drawn_exam
+    prepare_now(db, sitting)
+    member = members[0]
+    ready = prepared_of(db, sitting, member)[0]
+    ready_id, ready_paper = ready.id, paper_of(db, ready.id)
+    db.session.expire_all()
+    (attempt, created), statements = recorded_statements(
+        db, lambda: svc.start_attempt(db.session, member, sitting.id, NOW))
+    db.session.commit()
+    assert created and attempt.id == ready_id and attempt.status == "in_progress"
+    assert attempt.started_at == NOW and attempt.deadline == NOW + timedelta(minutes=30)
+    assert paper_of(db, attempt.id) == ready_paper
+    writes = [s for s in statements if s.lstrip().split()[0].upper() in ("INSERT", "UPDATE", "DELETE")]
+    assert len(writes) == 1 and writes[0].lstrip().upper().startswith("UPDATE ATTEMPTS")
+
+    # Without a prepared paper (a second attempt) the start draws and writes the paper's rows.
+    svc.submit_attempt(db.session, member, attempt.id, NOW + timedelta(minutes=1))
+    db.session.commit()
+    (second, created), on_demand = recorded_statements(
+        db, lambda: svc.start_attempt(db.session, member, sitting.id, NOW + timedelta(minutes=2)))
+    db.session.commit()
+    assert created and second.number == 2 and len(paper_of(db, second.id)) == 7
+    inserts = [s for s in on_demand if s.lstrip().upper().startswith("INSERT")]
+    assert len(inserts) >= 2 and len(on_demand) > len(statements)
+
+
+def test_a_prepared_paper_is_no_attempt_for_its_member(db, drawn_exam):
+    _, sitting, members, questions = drawn_exam
+    prepare_now(db, sitting)
+    member = members[0]
+    ready = prepared_of(db, sitting, member)[0]
+    with pytest.raises(NotFound):
+        svc.attempt_for_member(db.session, member, ready.id)
+    item = paper_of(db, ready.id)[0]
+    with pytest.raises(NotFound):
+        svc.save_answer(db.session, member, ready.id, item[0], "A", 1, NOW)
+    with pytest.raises(NotFound):
+        svc.submit_attempt(db.session, member, ready.id, NOW)
+    offer = svc.open_sittings_for(db.session, member, NOW)[0]
+    assert offer.attempts_left == 2 and offer.in_progress_attempt_id is None
+    assert svc.my_records(db.session, member) == []
+    # Its questions stay open to practice: only a started paper withholds keys.
+    assert not key_access.withheld(db.session, member, NOW).question_ids
+
+
+def test_concurrent_starts_of_a_prepared_paper_make_one_attempt(app, db, drawn_exam):
+    _, sitting, members, _ = drawn_exam
+    prepare_now(db, sitting)
+    sitting_id, user_id = sitting.id, members[0].id
+    ready_id = prepared_of(db, sitting, members[0])[0].id
+    db.session.remove()
+
+    def start(session):
+        attempt, created = svc.start_attempt(session, session.get(User, user_id), sitting_id, NOW)
+        return attempt.id, created
+
+    results, errors = run_concurrently(app, db, start)
+    assert errors == []
+    assert {attempt_id for attempt_id, _ in results} == {ready_id}
+    assert sum(created for _, created in results) == 1
+    rows = db.session.execute(select(Attempt.status).where(Attempt.user_id == user_id)).scalars().all()
+    assert rows == ["in_progress"]
+
+
+def test_a_retired_or_edited_question_is_caught_at_start_and_the_paper_drawn_afresh(db, drawn_exam):
+    _, sitting, members, _ = drawn_exam
+    prepare_now(db, sitting)
+    member = members[0]
+    ready = prepared_of(db, sitting, member)[0]
+    first_question = paper_of(db, ready.id)[0][0]
+    db.session.get(Question, first_question).status = "retired"
+    db.session.commit()
+    attempt, created = svc.start_attempt(db.session, member, sitting.id, NOW)
+    db.session.commit()
+    assert created and attempt.id != ready.id and attempt.number == 1
+    assert first_question not in [q for q, *_ in paper_of(db, attempt.id)]
+    assert db.session.get(Attempt, ready.id) is None  # the stale paper is gone with its rows
+    assert db.session.scalar(select(func.count()).where(AttemptQuestion.attempt_id == ready.id)) == 0
+
+
+def test_editing_the_exam_redraws_prepared_papers_and_keeps_started_ones(db, drawn_exam, organizer_a, branch_a):
+    exam, sitting, members, _ = drawn_exam
+    prepare_now(db, sitting)
+    started, _ = svc.start_attempt(db.session, members[0], sitting.id, NOW)
+    db.session.commit()
+    before = {a.user_id: a.seed for a in prepared_of(db, sitting)}
+    data = ExamInput(title=exam.title, module_id=exam.module_id, owner_unit_id=branch_a.id, attempts_allowed=2,
+                     shuffle_questions=True, shuffle_options=True, status="published",
+                     rules=[RuleInput(count=5, points=2)])
+    update_exam(db.session, exam, {branch_a.id}, data, organizer_a, now=NOW)
+    db.session.commit()
+    after = prepared_of(db, sitting)
+    assert {a.user_id for a in after} == set(before) and not set(before.values()) & {a.seed for a in after}
+    assert all(len(paper_of(db, a.id)) == 5 and a.max_score == 10 for a in after)
+    assert len(paper_of(db, started.id)) == 7  # a started paper keeps its questions
+    # Changing only the title draws nothing again.
+    seeds = {a.seed for a in after}
+    data.title = "新名称"
+    update_exam(db.session, exam, {branch_a.id}, data, organizer_a, now=NOW)
+    db.session.commit()
+    assert {a.seed for a in prepared_of(db, sitting)} == seeds
+
+
+def test_audience_edit_and_cancel_discard_papers(db, drawn_exam, organizer_a, branch_a, branch_b, make_user):
+    exam, _, members, _ = drawn_exam
+    outsider = make_user(branch_b)
+    managed = {branch_a.id, branch_b.id}
+    opens = NOW + timedelta(hours=2)
+    sitting = create_sitting(db.session, managed, exam, "下午场", opens, opens + timedelta(hours=1),
+                             unit_ids=[branch_a.id], now=NOW)
+    db.session.commit()
+    assert {a.user_id for a in prepared_of(db, sitting)} == {m.id for m in members} | {organizer_a.id}
+    changes.edit_sitting(db.session, organizer_a, managed, sitting, NOW, title=sitting.title, opens_at=opens,
+                         closes_at=opens + timedelta(hours=1), unit_ids=[branch_b.id], usernames=[])
+    db.session.commit()
+    assert {a.user_id for a in prepared_of(db, sitting)} == {outsider.id}
+    # Nobody has started: cancelling is allowed, and takes the papers with it.
+    changes.cancel_sitting(db.session, organizer_a, sitting, NOW)
+    db.session.commit()
+    assert prepared_of(db, sitting) == []
+
+
+def test_make_up_late_members_and_far_sittings_are_not_prepared(db, drawn_exam, branch_a, make_user):
+    exam, sitting, members, _ = drawn_exam
+    managed = {branch_a.id}
+    far = create_sitting(db.session, managed, exam, "下周", NOW + timedelta(days=7), NOW + timedelta(days=8),
+                         unit_ids=[branch_a.id], now=NOW)
+    makeup = create_sitting(db.session, managed, exam, "补考", NOW + timedelta(hours=1), NOW + timedelta(hours=3),
+                            user_ids=[members[0].id], makeup_of=sitting, now=NOW)
+    db.session.commit()
+    assert prepared_of(db, far) == [] and prepared_of(db, makeup) == []
+    prepare_now(db, sitting)
+    late = make_user(branch_a)
+    attempt, created = svc.start_attempt(db.session, late, sitting.id, NOW)  # joined after: drawn at start
+    db.session.commit()
+    assert created and len(paper_of(db, attempt.id)) == 7
+    assert prepare_now(db, sitting) == 0  # everyone has a paper or an attempt
+
+
+def test_prepare_sittings_command_is_idempotent_and_takes_a_horizon(app, db, runner, drawn_exam, branch_a):
+    exam, sitting, members, _ = drawn_exam
+    later = create_sitting(db.session, {branch_a.id}, exam, "晚场", NOW + timedelta(hours=30),
+                           NOW + timedelta(hours=31), unit_ids=[branch_a.id], now=NOW)
+    db.session.commit()
+    app.config["CLOCK"] = lambda: NOW
+    result = runner.invoke(args=["prepare-sittings"])
+    assert result.exit_code == 0, result.output
+    assert f"预先抽好 {len(members)} 份试卷" in result.output
+    db.session.rollback()
+    assert len(prepared_of(db, sitting)) == len(members) and prepared_of(db, later) == []
+    assert "预先抽好 0 份试卷" in runner.invoke(args=["prepare-sittings"]).output
+    assert "预先抽好 5 份试卷" in runner.invoke(args=["prepare-sittings", "--hours", "48"]).output
+    db.session.rollback()
+    assert len(prepared_of(db, later)) == len(members)
+    assert runner.invoke(args=["prepare-sittings", "--hours", "-1"]).exit_code != 0
+
+
+def test_concurrent_preparers_never_give_a_member_two_papers(app, db, drawn_exam):
+    _, sitting, members, _ = drawn_exam
+    sitting_id, member_ids = sitting.id, [m.id for m in members]
+    db.session.remove()
+    _, errors = run_concurrently(app, db, lambda session: prepare.prepare_due(session, NOW, commit=session.commit))
+    assert errors == []
+    per_member = db.session.execute(select(Attempt.user_id, func.count()).where(Attempt.sitting_id == sitting_id)
+                                    .group_by(Attempt.user_id)).all()
+    assert sorted(per_member) == sorted((m, 1) for m in member_ids)
