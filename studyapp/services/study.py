@@ -100,7 +100,11 @@ def _titles_statement():
 
 @functools.cache
 def _reading_statement():
-    return (select(Chapter, StudyProgress).join(Chapter.module).options(contains_eager(Chapter.module))
+    # The page shows the stored HTML: the Markdown sources (as long again) and the module's
+    # introduction stay in the database instead of crossing the wire on every read.
+    return (select(Chapter, StudyProgress).join(Chapter.module)
+            .options(contains_eager(Chapter.module).load_only(Module.slug, Module.title),
+                     defer(Chapter.body_md), defer(Chapter.lead_note_md))
             .outerjoin(StudyProgress, and_(StudyProgress.chapter_id == Chapter.id,
                                            StudyProgress.user_id == bindparam("user_id")))
             .where(Chapter.id == bindparam("chapter_id")))

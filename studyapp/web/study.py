@@ -1,6 +1,7 @@
 """Member study pages: modules, chapters (stored HTML only), marking studied, reading time, search."""
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timezone
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
@@ -75,7 +76,13 @@ def mark_done(slug, number):
 
 
 def _opened_stamps() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="study-time-opened")
+    return _stamps_for(current_app.config["SECRET_KEY"])
+
+
+@functools.lru_cache(maxsize=4)
+def _stamps_for(secret: str) -> URLSafeSerializer:
+    # One per key: every chapter page stamps its reading-time URL.
+    return URLSafeSerializer(secret, salt="study-time-opened")
 
 
 def time_url(module, chapter) -> str:
