@@ -117,8 +117,9 @@ def start_attempt(session: Session, user: User, sitting_id: int, now: datetime) 
 
 
 def attempt_for_member(session: Session, user: User, attempt_id: int, lock: bool = False) -> Attempt:
-    """The member's own attempt; anyone else's does not exist."""
-    attempt = lock_attempt(session, attempt_id) if lock else session.get(Attempt, attempt_id)
+    """The member's own attempt; anyone else's does not exist. lock: row-locked, with its sitting and
+    exam, to close it."""
+    attempt = lock_attempt(session, attempt_id, with_exam=True) if lock else session.get(Attempt, attempt_id)
     if attempt is None or attempt.user_id != user.id:
         raise NotFound("答卷不存在")
     return attempt
@@ -170,7 +171,7 @@ def _refuse_if_closed(session: Session, attempt, now: datetime) -> None:
         raise Conflict("已交卷，答案未保存")
     if timing.is_overdue(now, attempt.deadline):
         # Finalize on touch; the caller commits this even though the save itself is refused.
-        close_attempt(session, lock_attempt(session, attempt.id), now, "deadline")
+        close_attempt(session, lock_attempt(session, attempt.id, with_exam=True), now, "deadline")
         raise Conflict("考试已结束，答案未保存")
 
 
@@ -251,7 +252,8 @@ def submit_attempt(session: Session, user: User, attempt_id: int, now: datetime)
     """Grade once; a repeated or concurrent submit returns the same stored result."""
     attempt = attempt_for_member(session, user, attempt_id, lock=True)
     if attempt.status == "in_progress":
-        close_attempt(session, attempt, now, "deadline" if timing.is_overdue(now, attempt.deadline) else "member")
-        session.refresh(attempt)
+        by = "deadline" if timing.is_overdue(now, attempt.deadline) else "member"
+        if not close_attempt(session, attempt, now, by):
+            session.refresh(attempt)  # closed meanwhile by another request: its stored result
     return SubmitResult(attempt.score, attempt.max_score, bool(attempt.passed), attempt.submitted_at,
                         attempt.finalized_by)
