@@ -13,7 +13,8 @@ import functools
 import logging
 from datetime import datetime, timezone
 
-from sqlalchemy import and_, bindparam, select, update
+from sqlalchemy import Boolean, Float, Integer, and_, bindparam, func, select, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -54,7 +55,7 @@ def close_attempt(session: Session, attempt: Attempt, now: datetime, finalized_b
     to_book = visible_at_close(session, exam, sitting, now)
     # Plain rows, not ORM objects, from statements built once: grading is on the hot path of a sitting.
     # Each paper row comes with the answer saved to it up to the deadline (None if none).
-    items_stmt, close_stmt, outcome_stmt = _grading_statements()
+    items_stmt, close_stmt = _grading_statements()
     connection = session.connection()
     items = connection.execute(items_stmt, {"attempt_id": attempt.id, "deadline": attempt.deadline}).all()
     outcomes = [
@@ -76,11 +77,8 @@ def close_attempt(session: Session, attempt: Attempt, now: datetime, finalized_b
     # The object now holds what the UPDATE wrote, as a re-read would, without the round trip.
     for key, value in {"status": "submitted", **closed}.items():
         set_committed_value(attempt, key, value)
-    # All outcomes in one executemany UPDATE (same transaction as the status change).
-    connection.execute(
-        outcome_stmt,
-        [{"item_id": item.id, "item_awarded": o.awarded, "item_correct": o.correct} for item, o in outcomes],
-    )
+    # All outcomes in one statement (same transaction as the status change).
+    _write_outcomes(connection, [(item.id, o.awarded, o.correct) for item, o in outcomes])
     for obj in list(session.identity_map.values()):  # Core bypassed the identity map: re-read on next use
         if isinstance(obj, AttemptQuestion):
             session.expire(obj)
@@ -111,10 +109,39 @@ def _grading_statements():
                      finalized_by=bindparam("finalized_by"), score=bindparam("score"), passed=bindparam("passed"),
                      time_used_seconds=bindparam("time_used_seconds"),
                      book_recorded_at=bindparam("book_recorded_at")))
-    items_table = AttemptQuestion.__table__
-    outcome = (update(items_table).where(items_table.c.id == bindparam("item_id"))
-               .values(awarded=bindparam("item_awarded"), correct=bindparam("item_correct")))
-    return items, close, outcome
+    return items, close
+
+
+def _write_outcomes(connection, rows: list[tuple[int, float, bool]]) -> None:
+    """(paper row id, awarded, correct) of every graded question, in one statement."""
+    if not rows:
+        return
+    if connection.dialect.name == "postgresql":
+        # One UPDATE joined to the outcomes passed as three arrays: an executemany would be a statement
+        # per question for the server (on the machine the app shares), and a round of driver work each.
+        ids, awarded, correct = (list(column) for column in zip(*rows))
+        connection.execute(_outcomes_from_arrays(), {"ids": ids, "awarded": awarded, "correct": correct})
+    else:  # SQLite runs an executemany in-process, row after row, with no round trips to save
+        connection.execute(_outcome_per_row(), [{"item_id": i, "item_awarded": a, "item_correct": c}
+                                                for i, a, c in rows])
+
+
+@functools.cache
+def _outcomes_from_arrays():
+    table = AttemptQuestion.__table__
+    given = func.unnest(bindparam("ids", type_=postgresql.ARRAY(Integer)),
+                        bindparam("awarded", type_=postgresql.ARRAY(Float)),
+                        bindparam("correct", type_=postgresql.ARRAY(Boolean))
+                        ).table_valued("id", "awarded", "correct").render_derived()
+    return (update(table).where(table.c.id == given.c.id)
+            .values(awarded=given.c.awarded, correct=given.c.correct))
+
+
+@functools.cache
+def _outcome_per_row():
+    table = AttemptQuestion.__table__
+    return (update(table).where(table.c.id == bindparam("item_id"))
+            .values(awarded=bindparam("item_awarded"), correct=bindparam("item_correct")))
 
 
 def finalize_if_overdue(session: Session, attempt: Attempt, now: datetime) -> bool:
