@@ -73,34 +73,30 @@ def test_api_autosave_is_three_statements(client, api, member_a, paper, db):
     assert len(statements) == 3, statements
 
 
-def _answer_two_of_four(client, attempt_id, questions) -> None:
+def submitted(client, auth, db, member, paper, review_policy):
+    """Start, answer two of the four questions (one right), submit: (attempt id, questions, statements)."""
+    sitting, questions = paper(review_policy)
+    auth.login(member)
+    attempt_id = start(client, sitting)
     client.put(f"/exams/attempts/{attempt_id}/answers/{questions['single'].id}", json={"answer": "B", "seq": 1})
     client.put(f"/exams/attempts/{attempt_id}/answers/{questions['multiple'].id}", json={"answer": ["A"], "seq": 2})
+    response, statements = counted(db, lambda: client.post(
+        f"/exams/attempts/{attempt_id}/submit", headers={"Accept": "application/json"}))
+    assert response.get_json()["score"] == 10
+    return attempt_id, questions, statements
 
 
 def test_submit_grades_in_five_statements_while_the_review_waits(client, auth, member_a, paper, db):
-    sitting, questions = paper("after_close")
-    auth.login(member_a)
-    attempt_id = start(client, sitting)
-    _answer_two_of_four(client, attempt_id, questions)
-    response, statements = counted(db, lambda: client.post(f"/exams/attempts/{attempt_id}/submit",
-                                                           headers={"Accept": "application/json"}))
-    assert response.get_json()["score"] == 10
+    _, _, statements = submitted(client, auth, db, member_a, paper, "after_close")
     # The member; the attempt locked with its sitting and exam; the paper with its saved answers; the
-    # status change; every outcome (one executemany). The book waits for the sitting's close.
+    # status change; every outcome. The book waits for the sitting's close.
     assert len(statements) == 5, statements
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(WrongAnswer)) == 0
 
 
 def test_submit_with_immediate_review_writes_book_and_cards_in_bulk(client, auth, member_a, paper, db):
-    sitting, questions = paper("immediate")
-    auth.login(member_a)
-    attempt_id = start(client, sitting)
-    _answer_two_of_four(client, attempt_id, questions)
-    response, statements = counted(db, lambda: client.post(f"/exams/attempts/{attempt_id}/submit",
-                                                           headers={"Accept": "application/json"}))
-    assert response.get_json()["score"] == 10
+    attempt_id, questions, statements = submitted(client, auth, db, member_a, paper, "immediate")
     # The five above, then the misses (one upsert for all), the unscheduled ones and their new cards.
     assert len(statements) == 8, statements
     db.session.rollback()
