@@ -6,10 +6,12 @@ import functools
 from flask import Flask, redirect, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import bindparam, select
+from sqlalchemy.exc import DBAPIError
 
 from ..database import write_intent
 from ..extensions import db, login_manager
 from ..models import User
+from .errors import forget_transaction
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 #: GET pages that write as they are shown (tests/security/access_table.py says why each does): on SQLite
@@ -50,6 +52,21 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = "请先登录。"
     login_manager.login_message_category = "warning"
     login_manager.session_protection = "basic"
+
+    # Registered first, so it runs after every other after_request hook (Flask runs them in reverse).
+    @app.after_request
+    def _end_reading_with_commit(response):
+        # A reading request ends its transaction with COMMIT (the same as ROLLBACK for a transaction that
+        # wrote nothing): psycopg forgets every prepared statement at a ROLLBACK, so PostgreSQL would
+        # plan each query of each page again; the chapter page's planning cost as much as running it.
+        # Anything that fails still rolls back (teardown, error handlers).
+        if (request.method in SAFE_METHODS and not write_intent.get() and response.status_code < 400
+                and db.session().in_transaction()):
+            try:
+                db.session.commit()
+            except DBAPIError:  # the connection died after the response was built: nothing to keep
+                forget_transaction()
+        return response
 
     @app.before_request
     def _mark_write_intent():

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from studyapp.models.daily import ReviewCard
 from studyapp.models.exams import Attempt, AttemptQuestion
@@ -47,6 +47,25 @@ def test_chapter_page_is_the_user_and_one_statement(client, auth, member_a, cont
     assert "上一章" not in page and "学习完成" in page
     # The member's user, then titles, text and progress together.
     assert len(statements) == 2, statements
+
+
+def test_a_reading_page_ends_its_transaction_with_commit(client, auth, member_a, content_dir, load, db):
+    """psycopg drops its prepared statements at every ROLLBACK: pages that only read end with COMMIT, so
+    PostgreSQL plans a page's queries once per connection rather than on every view."""
+    load(content_dir)
+    auth.login(member_a)
+    ends = []
+    listeners = {"commit": lambda conn: ends.append("commit"), "rollback": lambda conn: ends.append("rollback")}
+    for name, listener in listeners.items():
+        event.listen(db.engine, name, listener)
+    try:
+        for number in (1, 2, 1, 2, 1, 2):
+            assert client.get(f"/study/test-mod/{number}").status_code == 200
+        assert client.get("/study/test-mod/99").status_code == 404
+    finally:
+        for name, listener in listeners.items():
+            event.remove(db.engine, name, listener)
+    assert ends == ["commit"] * 6 + ["rollback"], ends  # a refused request still rolls back
 
 
 def test_page_autosave_is_three_statements(client, auth, member_a, paper, db):
