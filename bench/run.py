@@ -62,8 +62,8 @@ def parse_args(argv=None):
 
 
 @contextlib.contextmanager
-def database(args, workdir: Path):
-    """A fresh database URL for this run; PostgreSQL's is dropped afterwards."""
+def database(args, workdir: Path, name: str = PG_DB):
+    """A fresh database URL for this run; PostgreSQL's (`name`) is dropped afterwards."""
     if not args.pg:
         path = workdir / "bench.sqlite3"
         yield f"sqlite:///{path}", f"sqlite:///{workdir / 'baseline.sqlite3'}"
@@ -72,14 +72,14 @@ def database(args, workdir: Path):
 
     admin = args.pg_url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {PG_DB}")
-    url = args.pg_url.rsplit("/", 1)[0] + "/" + PG_DB
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+    url = args.pg_url.rsplit("/", 1)[0] + "/" + name
     try:
         yield url, url
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def machine() -> dict:

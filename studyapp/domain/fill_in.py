@@ -11,6 +11,7 @@ Non-numeric wordings otherwise match exactly: a synonym is right only if the key
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from fractions import Fraction
@@ -38,9 +39,22 @@ def normalize_text(text: str) -> str:
 
 def blank_contexts(stem: str, blanks: int) -> list[tuple[str, str]]:
     """The stem text just before and just after each of the first `blanks` blanks, normalized."""
-    parts = BLANK.split(stem or "")
-    contexts = [(normalize_text(parts[i]), normalize_text(parts[i + 1])) for i in range(len(parts) - 1)]
-    return (contexts + [("", "")] * blanks)[:blanks]
+    return (list(_contexts(stem or "")) + [("", "")] * blanks)[:blanks]
+
+
+# Grading a sitting meets the same stems and keys thousands of times: their normalized forms are
+# computed once per process (bounded; a bank holds a few hundred questions).
+@functools.lru_cache(maxsize=4096)
+def _contexts(stem: str) -> tuple[tuple[str, str], ...]:
+    parts = BLANK.split(stem)
+    return tuple((normalize_text(parts[i]), normalize_text(parts[i + 1])) for i in range(len(parts) - 1))
+
+
+@functools.lru_cache(maxsize=4096)
+def _accepted_forms(accepted: tuple[str, ...]) -> tuple[frozenset[str], tuple[tuple[Fraction, str], ...]]:
+    """An accepted-wordings list as normalized texts and as (value, unit) quantities."""
+    return (frozenset(normalize_text(item) for item in accepted) - {""},
+            tuple(q for q in map(_quantity, accepted) if q is not None))
 
 
 def blank_is_right(accepted: list[str], given: str, before: str = "", after: str = "") -> bool:
@@ -48,6 +62,7 @@ def blank_is_right(accepted: list[str], given: str, before: str = "", after: str
     answer = normalize_text(given)
     if not answer:
         return False
+    texts, quantities = _accepted_forms(tuple(accepted))
     folded = _folded_number_text(given).rstrip("。.，,")
     if NUMBER_PUNCTUATION.search(folded):
         # "1/2", "0.5", "50%": the punctuation is part of the number, so only its value may match
@@ -55,9 +70,8 @@ def blank_is_right(accepted: list[str], given: str, before: str = "", after: str
         candidates = _without_repeats(folded, before, after)
     else:
         candidates = _without_repeats(answer, before, after)
-        if candidates & ({normalize_text(item) for item in accepted} - {""}):
+        if candidates & texts:
             return True
-    quantities = [q for q in map(_quantity, accepted) if q is not None]
     for candidate in candidates:
         found = _quantity(candidate)
         if found is None:

@@ -6,11 +6,12 @@ reset, deactivation, role change) also ends their API tokens, with no extra book
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from ..models import User
@@ -66,15 +67,22 @@ def renew(session: Session, user: User, row: ApiToken, now: datetime, hours: int
 
 def authenticate(session: Session, token: str, now: datetime) -> tuple[User, ApiToken]:
     """The user a bearer token stands for; Unauthorized when it is unknown, expired, revoked or stale."""
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
-    if row is None or row.revoked_at is not None:
+    found = session.execute(_token_statement(), {"token_hash": hash_token(token)}).first()
+    if found is None or found.ApiToken.revoked_at is not None:
         raise Unauthorized("令牌无效或已撤销，请重新登录")
+    row, user = found
     if row.expires_at <= now:
         raise Unauthorized("令牌已过期，请重新登录")
-    user = row.user
     if not user.active or user.session_version != row.session_version:
         raise Unauthorized("登录已失效，请重新登录")
     return user, row
+
+
+@functools.cache
+def _token_statement():
+    # The token with its user in one round trip, built once: every API request runs it.
+    return (select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+            .where(ApiToken.token_hash == bindparam("token_hash")))
 
 
 def touch(session: Session, row: ApiToken, now: datetime) -> bool:

@@ -63,7 +63,7 @@ def unavailable_response():
     return response
 
 
-def _forget_transaction() -> None:
+def forget_transaction() -> None:
     """Roll back; on a dead connection the rollback itself may fail, and the pool replaces it anyway."""
     try:
         db.session.rollback()
@@ -99,7 +99,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(DBAPIError)
     def _database_error(exc: DBAPIError):
-        _forget_transaction()
+        forget_transaction()
         if is_lock_timeout(exc):
             # A writer queue longer than the busy timeout: tell the client to retry, lose nothing.
             return error_response(503, "服务器繁忙，答案未保存，请稍后重试", "busy", {"Retry-After": "2"})

@@ -51,3 +51,15 @@ def add_card(endpoint: str, label: str, text: str, roles=ALL_ROLES, order: int =
 
 def visible(entries: list[Entry], role: str) -> list[Entry]:
     return [entry for entry in entries if role in entry.roles]
+
+
+def bar(role: str) -> tuple[list[Entry], list[Entry]]:
+    """(everyone's areas, management areas) of the navigation bar for `role`; the same on every page."""
+    key = (role, len(NAV))  # areas register at import; the key changes if one registers later
+    if key not in _BARS:
+        entries = visible(NAV, role)
+        _BARS[key] = ([e for e in entries if "member" in e.roles], [e for e in entries if "member" not in e.roles])
+    return _BARS[key]
+
+
+_BARS: dict[tuple[str, int], tuple[list[Entry], list[Entry]]] = {}

@@ -8,6 +8,7 @@ set against an exam paper.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import secrets
@@ -92,7 +93,14 @@ def advance(data: dict, correct: bool | None, at: datetime, steps: int = 1) -> s
 
 
 def _opened_stamps() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="study-time-opened")
+    return _stamps_for(current_app.config["SECRET_KEY"])
+
+
+@functools.lru_cache(maxsize=4)
+def _stamps_for(secret: str) -> URLSafeSerializer:
+    # One per key: every chapter page stamps its reading-time URL, and building the serializer (its
+    # key derivation) cost more than the stamp.
+    return URLSafeSerializer(secret, salt="study-time-opened")
 
 
 def reading_stamp(user_id: int, chapter_id: int, opened: datetime) -> str:

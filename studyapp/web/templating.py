@@ -31,10 +31,7 @@ def init_app(app: Flask) -> None:
         # so a phone never has to scroll through sixteen links.
         if not current_user.is_authenticated:
             return {"nav_entries": [], "manage_entries": []}
-        entries = nav.visible(nav.NAV, current_user.role)
-        return {
-            "nav_entries": [e for e in entries if "member" in e.roles],
-            "manage_entries": [e for e in entries if "member" not in e.roles],
-        }
+        members, manage = nav.bar(current_user.role)
+        return {"nav_entries": members, "manage_entries": manage}
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from ...domain import grading, timing
 from ...models import QuestionVersion, User
-from ...models.exams import Answer, Attempt, AttemptQuestion, Exam, Sitting
+from ...models.exams import PREPARED, Answer, Attempt, AttemptQuestion, Exam, Sitting
 from ..errors import Conflict, Invalid, NotFound
 from . import prepare
 from .definitions import paper_source
@@ -147,8 +147,9 @@ def _draw_and_start(session: Session, user: User, sitting: Sitting, used: int, n
 
 
 def attempt_for_member(session: Session, user: User, attempt_id: int, lock: bool = False) -> Attempt:
-    """The member's own attempt; anyone else's, and a paper drawn ahead that they have not started, does not exist."""
-    attempt = lock_attempt(session, attempt_id) if lock else session.get(Attempt, attempt_id)
+    """The member's own attempt; anyone else's, and a paper drawn ahead that they have not started, does not
+    exist. lock: row-locked, with its sitting and exam, to close it."""
+    attempt = lock_attempt(session, attempt_id, with_exam=True) if lock else session.get(Attempt, attempt_id)
     if attempt is None or attempt.user_id != user.id or not attempt.started:
         raise NotFound("答卷不存在")
     return attempt
@@ -194,12 +195,13 @@ class SaveResult:
     client_seq: int
 
 
-def _refuse_if_closed(session: Session, attempt: Attempt, now: datetime) -> None:
+def _refuse_if_closed(session: Session, attempt, now: datetime) -> None:
+    """`attempt`: the attempt or its row (id, status, deadline)."""
     if attempt.status == "submitted":
         raise Conflict("已交卷，答案未保存")
     if timing.is_overdue(now, attempt.deadline):
         # Finalize on touch; the caller commits this even though the save itself is refused.
-        close_attempt(session, attempt, now, "deadline")
+        close_attempt(session, lock_attempt(session, attempt.id, with_exam=True), now, "deadline")
         raise Conflict("考试已结束，答案未保存")
 
 
@@ -209,15 +211,16 @@ def save_answer(
     """Store the answer unless a newer save (higher client_seq) is already stored; refused after the deadline."""
     if not isinstance(client_seq, int) or isinstance(client_seq, bool) or not 0 <= client_seq < 2**53:
         raise Invalid("seq 应为非负整数")
-    # The attempt (row-locked where the backend can) with the question's paper row and version, in one
-    # round trip: autosave is the busiest request of a sitting.
-    postgres = session.get_bind().dialect.name == "postgresql"
-    item = session.execute(_save_target_statement(postgres),
-                           {"attempt_id": attempt_id, "question_id": question_id}).first()
-    if item is None or item.Attempt.user_id != user.id or not item.Attempt.started:
+    # The attempt's row (row-locked where the backend can) with the question's paper row and version,
+    # in one round trip and as plain columns: autosave is the busiest request of a sitting, and loading
+    # an Attempt object cost more than the statement. The object is loaded only to finalize it.
+    dialect = session.get_bind().dialect.name
+    connection = session.connection()
+    item = connection.execute(_save_target_statement(dialect == "postgresql"),
+                              {"attempt_id": attempt_id, "question_id": question_id}).first()
+    if item is None or item.user_id != user.id or item.status == PREPARED:
         raise NotFound("答卷不存在")
-    attempt = item.Attempt
-    _refuse_if_closed(session, attempt, now)
+    _refuse_if_closed(session, item, now)
     if item.qtype is None:
         raise NotFound("本试卷中没有这道题")
     blanks = grading.blank_count(item.qtype, item.answer)
@@ -225,26 +228,25 @@ def save_answer(
         response = grading.check_response(item.qtype, raw_response, list(item.option_order), blanks)
     except grading.InvalidResponse as exc:
         raise Invalid(str(exc)) from None
-    stmt = _answer_upsert(session.get_bind().dialect.name)
-    written = session.execute(stmt, dict(
-        attempt_id=attempt.id, question_id=question_id, response=response, client_seq=client_seq, saved_at=now,
+    written = connection.execute(_answer_upsert(dialect), dict(
+        attempt_id=item.id, question_id=question_id, response=response, client_seq=client_seq, saved_at=now,
     )).first()
     if written is not None:
         return SaveResult(True, written.client_seq)
     current = session.scalar(select(Answer.client_seq).where(
-        Answer.attempt_id == attempt.id, Answer.question_id == question_id
+        Answer.attempt_id == item.id, Answer.question_id == question_id
     ))
     return SaveResult(False, current)
 
 
 @functools.cache
 def _save_target_statement(for_update: bool):
-    stmt = (select(Attempt, AttemptQuestion.option_order, QuestionVersion.qtype, QuestionVersion.answer)
+    stmt = (select(Attempt.id, Attempt.user_id, Attempt.status, Attempt.deadline, AttemptQuestion.option_order,
+                   QuestionVersion.qtype, QuestionVersion.answer)
             .outerjoin(AttemptQuestion, and_(AttemptQuestion.attempt_id == Attempt.id,
                                              AttemptQuestion.question_id == bindparam("question_id")))
             .outerjoin(QuestionVersion, QuestionVersion.id == AttemptQuestion.question_version_id)
-            .where(Attempt.id == bindparam("attempt_id"))
-            .execution_options(populate_existing=True))
+            .where(Attempt.id == bindparam("attempt_id")))
     # Locks the attempt row only (the joined rows are read, not changed): a concurrent submit waits.
     return stmt.with_for_update(of=Attempt.__table__) if for_update else stmt
 
@@ -280,7 +282,8 @@ def submit_attempt(session: Session, user: User, attempt_id: int, now: datetime)
     """Grade once; a repeated or concurrent submit returns the same stored result."""
     attempt = attempt_for_member(session, user, attempt_id, lock=True)
     if attempt.status == "in_progress":
-        close_attempt(session, attempt, now, "deadline" if timing.is_overdue(now, attempt.deadline) else "member")
-        session.refresh(attempt)
+        by = "deadline" if timing.is_overdue(now, attempt.deadline) else "member"
+        if not close_attempt(session, attempt, now, by):
+            session.refresh(attempt)  # closed meanwhile by another request: its stored result
     return SubmitResult(attempt.score, attempt.max_score, bool(attempt.passed), attempt.submitted_at,
                         attempt.finalized_by)

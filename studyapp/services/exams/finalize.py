@@ -11,30 +11,38 @@ from __future__ import annotations
 
 import functools
 import logging
-from datetime import datetime
+from datetime import datetime, timezone
 
-from sqlalchemy import bindparam, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Boolean, Float, Integer, and_, bindparam, func, select, update
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ...domain import grading, scoring, timing
 from ...models import QuestionVersion
-from ...models.exams import Answer, Attempt, AttemptQuestion
+from ...models.exams import Answer, Attempt, AttemptQuestion, Sitting
 from .. import wrong_book
 from .misses import visible_at_close
 
 log = logging.getLogger(__name__)
 
 
-def lock_attempt(session: Session, attempt_id: int) -> Attempt | None:
-    """Load the attempt fresh from the database, row-locked where the backend supports it."""
-    return session.scalar(_lock_statement(session.get_bind().dialect.name == "postgresql"), {"id": attempt_id})
+def lock_attempt(session: Session, attempt_id: int, with_exam: bool = False) -> Attempt | None:
+    """Load the attempt fresh from the database, row-locked where the backend supports it; with_exam:
+    its sitting and exam in the same statement (closing it reads both)."""
+    return session.scalar(_lock_statement(session.get_bind().dialect.name == "postgresql", with_exam),
+                          {"id": attempt_id})
 
 
 @functools.cache
-def _lock_statement(for_update: bool):
+def _lock_statement(for_update: bool, with_exam: bool = False):
     # Built once: every save and submit runs it, and building it cost more than running it.
     stmt = select(Attempt).where(Attempt.id == bindparam("id")).execution_options(populate_existing=True)
-    return stmt.with_for_update() if for_update else stmt
+    if not with_exam:
+        return stmt.with_for_update() if for_update else stmt
+    stmt = stmt.options(joinedload(Attempt.sitting, innerjoin=True).joinedload(Sitting.exam, innerjoin=True))
+    # The attempt's row only: every submit of a sitting reads the same sitting and exam rows.
+    return stmt.with_for_update(of=Attempt.__table__) if for_update else stmt
 
 
 def close_attempt(session: Session, attempt: Attempt, now: datetime, finalized_by: str) -> bool:
@@ -46,37 +54,38 @@ def close_attempt(session: Session, attempt: Attempt, now: datetime, finalized_b
     ended = min(now, attempt.deadline)
     to_book = visible_at_close(session, exam, sitting, now)
     # Plain rows, not ORM objects, from statements built once: grading is on the hot path of a sitting.
-    saved_stmt, items_stmt, close_stmt, outcome_stmt = _grading_statements()
-    saved = dict(session.execute(saved_stmt, {"attempt_id": attempt.id, "deadline": attempt.deadline}).all())
-    items = session.execute(items_stmt, {"attempt_id": attempt.id}).all()
+    # Each paper row comes with the answer saved to it up to the deadline (None if none).
+    items_stmt, close_stmt = _grading_statements()
+    connection = session.connection()
+    items = connection.execute(items_stmt, {"attempt_id": attempt.id, "deadline": attempt.deadline}).all()
     outcomes = [
-        (item, grading.grade(item.qtype, item.answer, saved.get(item.question_id), item.points, exam.multiple_policy,
+        (item, grading.grade(item.qtype, item.answer, item.response, item.points, exam.multiple_policy,
                              stem=item.stem_md))
         for item in items
     ]
     score = scoring.total([o.awarded for _, o in outcomes])
-    changed = session.execute(close_stmt, {
-        "attempt_id": attempt.id, "submitted_at": ended, "finalized_by": finalized_by,
+    closed = {
+        "submitted_at": ended.astimezone(timezone.utc), "finalized_by": finalized_by,
         "score": score, "passed": scoring.passed(score, attempt.max_score, exam.pass_percent),
         "time_used_seconds": timing.time_used(attempt.started_at, ended, attempt.deadline),
-        "book_recorded_at": now if to_book else None,
-    }).rowcount
-    session.expire(attempt)
+        "book_recorded_at": now.astimezone(timezone.utc) if to_book else None,
+    }
+    changed = connection.execute(close_stmt, {"attempt_id": attempt.id, **closed}).rowcount
     if changed != 1:
+        session.expire(attempt)
         return False
-    # All outcomes in one executemany UPDATE (same transaction as the status change).
-    session.connection().execute(
-        outcome_stmt,
-        [{"item_id": item.id, "item_awarded": o.awarded, "item_correct": o.correct} for item, o in outcomes],
-    )
+    # The object now holds what the UPDATE wrote, as a re-read would, without the round trip.
+    for key, value in {"status": "submitted", **closed}.items():
+        set_committed_value(attempt, key, value)
+    # All outcomes in one statement (same transaction as the status change).
+    _write_outcomes(connection, [(item.id, o.awarded, o.correct) for item, o in outcomes])
     for obj in list(session.identity_map.values()):  # Core bypassed the identity map: re-read on next use
         if isinstance(obj, AttemptQuestion):
             session.expire(obj)
     if to_book:  # else services.exams.misses.release records them once the review opens
         wrong_book.record_results(
             session, attempt.user_id,
-            [(item.question_id, item.question_version_id, o.correct, saved.get(item.question_id))
-             for item, o in outcomes],
+            [(item.question_id, item.question_version_id, o.correct, item.response) for item, o in outcomes],
             now, source="exam",
         )
     session.flush()
@@ -85,12 +94,13 @@ def close_attempt(session: Session, attempt: Attempt, now: datetime, finalized_b
 
 @functools.cache
 def _grading_statements():
-    saved = (select(Answer.question_id, Answer.response)
-             .where(Answer.attempt_id == bindparam("attempt_id"), Answer.saved_at <= bindparam("deadline")))
     items = (select(AttemptQuestion.id, AttemptQuestion.question_id, AttemptQuestion.question_version_id,
                     AttemptQuestion.points, QuestionVersion.qtype, QuestionVersion.answer,
-                    QuestionVersion.stem_md)
+                    QuestionVersion.stem_md, Answer.response)
              .join(QuestionVersion, QuestionVersion.id == AttemptQuestion.question_version_id)
+             .outerjoin(Answer, and_(Answer.attempt_id == AttemptQuestion.attempt_id,
+                                     Answer.question_id == AttemptQuestion.question_id,
+                                     Answer.saved_at <= bindparam("deadline")))
              .where(AttemptQuestion.attempt_id == bindparam("attempt_id")).order_by(AttemptQuestion.position))
     table = Attempt.__table__
     # Conditional: of two closers racing, only the one whose UPDATE changes the row writes outcomes.
@@ -99,10 +109,39 @@ def _grading_statements():
                      finalized_by=bindparam("finalized_by"), score=bindparam("score"), passed=bindparam("passed"),
                      time_used_seconds=bindparam("time_used_seconds"),
                      book_recorded_at=bindparam("book_recorded_at")))
-    items_table = AttemptQuestion.__table__
-    outcome = (update(items_table).where(items_table.c.id == bindparam("item_id"))
-               .values(awarded=bindparam("item_awarded"), correct=bindparam("item_correct")))
-    return saved, items, close, outcome
+    return items, close
+
+
+def _write_outcomes(connection, rows: list[tuple[int, float, bool]]) -> None:
+    """(paper row id, awarded, correct) of every graded question, in one statement."""
+    if not rows:
+        return
+    if connection.dialect.name == "postgresql":
+        # One UPDATE joined to the outcomes passed as three arrays: an executemany would be a statement
+        # per question for the server (on the machine the app shares), and a round of driver work each.
+        ids, awarded, correct = (list(column) for column in zip(*rows))
+        connection.execute(_outcomes_from_arrays(), {"ids": ids, "awarded": awarded, "correct": correct})
+    else:  # SQLite runs an executemany in-process, row after row, with no round trips to save
+        connection.execute(_outcome_per_row(), [{"item_id": i, "item_awarded": a, "item_correct": c}
+                                                for i, a, c in rows])
+
+
+@functools.cache
+def _outcomes_from_arrays():
+    table = AttemptQuestion.__table__
+    given = func.unnest(bindparam("ids", type_=postgresql.ARRAY(Integer)),
+                        bindparam("awarded", type_=postgresql.ARRAY(Float)),
+                        bindparam("correct", type_=postgresql.ARRAY(Boolean))
+                        ).table_valued("id", "awarded", "correct").render_derived()
+    return (update(table).where(table.c.id == given.c.id)
+            .values(awarded=given.c.awarded, correct=given.c.correct))
+
+
+@functools.cache
+def _outcome_per_row():
+    table = AttemptQuestion.__table__
+    return (update(table).where(table.c.id == bindparam("item_id"))
+            .values(awarded=bindparam("item_awarded"), correct=bindparam("item_correct")))
 
 
 def finalize_if_overdue(session: Session, attempt: Attempt, now: datetime) -> bool:

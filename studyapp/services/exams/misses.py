@@ -24,8 +24,8 @@ def visible_at_close(session: Session, exam: Exam, sitting: Sitting, now: dateti
     """Does the review policy show an attempt submitted now its answers at once?"""
     if exam.review_policy == "immediate":
         return True  # the hot path of a sitting: no query
-    if exam.review_policy == "never":
-        return False
+    if exam.review_policy == "never" or now < sitting.closes_at:
+        return False  # "after_close" waits at least for this sitting's close: a submit in time, no query
     return timing.review_visible(exam.review_policy, True, now, sitting.closes_at,
                                  exam_closes_at(session, {exam.id}).get(exam.id))
 
