@@ -6,6 +6,7 @@ and emptied after each test; tests commit for real, so concurrency tests see wha
 """
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import os
 import uuid
@@ -78,6 +79,35 @@ def database_config(tmp_path_factory):
 
 _created = set()
 
+
+
+@pytest.fixture
+def migrated_database(database_config, tmp_path):
+    """migrated_database(tag): a context, in an app on an empty database of its own (a schema on PostgreSQL,
+    a file on SQLite, so the test tables stay untouched), giving the migrations directory to upgrade."""
+
+    @contextlib.contextmanager
+    def make(tag: str):
+        config = dict(database_config)
+        schema = config["TEST_SCHEMA"] + "_" + tag if "TEST_SCHEMA" in config else None
+        if schema:
+            config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"options": f"-csearch_path={schema}"}}
+        else:
+            config["DATABASE_URL"] = f"sqlite:///{tmp_path / (tag + '.sqlite3')}"
+        app = create_app({"TESTING": True, "SECRET_KEY": "x", **config})
+        with app.app_context():
+            if schema:
+                with _db.engine.begin() as conn:
+                    conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+            try:
+                yield app.extensions["migrate"].directory
+            finally:
+                if schema:
+                    with _db.engine.begin() as conn:
+                        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+                _db.engine.dispose()
+
+    return make
 
 @pytest.fixture
 def app_config(database_config, tmp_path):

@@ -3,7 +3,6 @@ on SQLite the attempts table is rebuilt, and a plain rebuild would cascade-delet
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
-from studyapp import create_app
 from studyapp.extensions import db
 
 T = "'2026-05-01 08:00:00+00:00'"
@@ -41,41 +40,24 @@ COUNTS = "SELECT (SELECT count(*) FROM attempts), (SELECT count(*) FROM attempt_
          "(SELECT count(*) FROM answers), (SELECT count(*) FROM score_changes)"
 
 
-def test_upgrade_keeps_attempts_papers_answers_and_score_changes(database_config, tmp_path):
-    config = dict(database_config)
-    if "TEST_SCHEMA" in config:
-        schema = config["TEST_SCHEMA"] + "_c21"
-        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"options": f"-csearch_path={schema}"}}
-    else:
-        config["DATABASE_URL"] = f"sqlite:///{tmp_path / 'c21.sqlite3'}"
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", **config})
-    with app.app_context():
-        directory = app.extensions["migrate"].directory
-        if "TEST_SCHEMA" in config:
-            with db.engine.begin() as conn:
-                conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        try:
-            upgrade(directory=directory, revision="c20b_evidence")
-            with db.engine.begin() as conn:
-                for row in ROWS:
-                    conn.execute(text(row.format(t=T)))
-                before = conn.execute(text("SELECT * FROM attempts ORDER BY id")).all()
-            upgrade(directory=directory, revision="c21_prepared")
-            with db.engine.begin() as conn:
-                assert tuple(conn.execute(text(COUNTS)).one()) == (2, 2, 2, 1)
-                assert conn.execute(text("SELECT * FROM attempts ORDER BY id")).all() == before
-                assert conn.execute(text("SELECT client_seq FROM answers ORDER BY id")).scalars().all() == [3, 4]
-                # A paper drawn ahead fits the new schema, with no start time yet.
-                conn.execute(text("INSERT INTO attempts (id, sitting_id, user_id, number, status, seed, max_score) "
-                                  "VALUES (3, 1, 2, 1, 'prepared', 9, 10)"))
-                conn.execute(text("INSERT INTO attempt_questions (id, attempt_id, position, question_id, "
-                                  "question_version_id, points, option_order) VALUES (3, 3, 1, 1, 1, 10, '[]')"))
-            downgrade(directory=directory, revision="c20b_evidence")
-            with db.engine.connect() as conn:
-                # The prepared paper was no attempt: it goes; everything else stays.
-                assert tuple(conn.execute(text(COUNTS)).one()) == (2, 2, 2, 1)
-        finally:
-            if "TEST_SCHEMA" in config:
-                with db.engine.begin() as conn:
-                    conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            db.engine.dispose()
+def test_upgrade_keeps_attempts_papers_answers_and_score_changes(migrated_database):
+    with migrated_database("c21") as directory:
+        upgrade(directory=directory, revision="c20b_evidence")
+        with db.engine.begin() as conn:
+            for row in ROWS:
+                conn.execute(text(row.format(t=T)))
+            before = conn.execute(text("SELECT * FROM attempts ORDER BY id")).all()
+        upgrade(directory=directory, revision="c21_prepared")
+        with db.engine.begin() as conn:
+            assert tuple(conn.execute(text(COUNTS)).one()) == (2, 2, 2, 1)
+            assert conn.execute(text("SELECT * FROM attempts ORDER BY id")).all() == before
+            assert conn.execute(text("SELECT client_seq FROM answers ORDER BY id")).scalars().all() == [3, 4]
+            # A paper drawn ahead fits the new schema, with no start time yet.
+            conn.execute(text("INSERT INTO attempts (id, sitting_id, user_id, number, status, seed, max_score) "
+                              "VALUES (3, 1, 2, 1, 'prepared', 9, 10)"))
+            conn.execute(text("INSERT INTO attempt_questions (id, attempt_id, position, question_id, "
+                              "question_version_id, points, option_order) VALUES (3, 3, 1, 1, 1, 10, '[]')"))
+        downgrade(directory=directory, revision="c20b_evidence")
+        with db.engine.connect() as conn:
+            # The prepared paper was no attempt: it goes; everything else stays.
+            assert tuple(conn.execute(text(COUNTS)).one()) == (2, 2, 2, 1)

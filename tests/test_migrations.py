@@ -4,45 +4,21 @@ from alembic.migration import MigrationContext
 from flask_migrate import upgrade
 from sqlalchemy import text
 
-from studyapp import create_app
 from studyapp.extensions import db
 
 
 # SQLite cannot reflect an index on an expression (users: lower(username)); test_login_ids.py checks it.
-def test_migrations_match_models(database_config, tmp_path):
-    config = dict(database_config)
-    if "TEST_SCHEMA" in config:  # PostgreSQL: a schema of its own, so the test tables stay untouched
-        schema = config["TEST_SCHEMA"] + "_mig"
-        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"options": f"-csearch_path={schema}"}}
-    else:
-        config["DATABASE_URL"] = f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", **config})
-    with app.app_context():
-        if "TEST_SCHEMA" in config:
-            with db.engine.begin() as conn:
-                conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        try:
-            upgrade(directory=app.extensions["migrate"].directory)
-            with db.engine.connect() as conn:
-                diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
-            assert diff == [], f"models differ from migrations; run `flask db migrate`: {diff}"
-        finally:
-            if "TEST_SCHEMA" in config:
-                with db.engine.begin() as conn:
-                    conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            db.engine.dispose()
+def test_migrations_match_models(migrated_database):
+    with migrated_database("mig") as directory:
+        upgrade(directory=directory)
+        with db.engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+        assert diff == [], f"models differ from migrations; run `flask db migrate`: {diff}"
 
 
-def test_exam_integrity_upgrade_keeps_rows_and_marks_graded_attempts_recorded(database_config, tmp_path):
+def test_exam_integrity_upgrade_keeps_rows_and_marks_graded_attempts_recorded(migrated_database):
     """c14_exam_integrity: existing exams keep their policy and are not secret; attempts already graded had
     their misses put into the book then, so they are marked recorded (never recorded twice)."""
-    config = dict(database_config)
-    if "TEST_SCHEMA" in config:
-        schema = config["TEST_SCHEMA"] + "_c14"
-        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"options": f"-csearch_path={schema}"}}
-    else:
-        config["DATABASE_URL"] = f"sqlite:///{tmp_path / 'c14.sqlite3'}"
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", **config})
     t = "'2026-05-01 08:00:00+00:00'"
     rows = [
         "INSERT INTO units (id, name, kind, sort_order, created_at) VALUES (1, 'o', 'organization', 0, {t})",
@@ -61,23 +37,13 @@ def test_exam_integrity_upgrade_keeps_rows_and_marks_graded_attempts_recorded(da
         "INSERT INTO attempts (id, sitting_id, user_id, number, status, seed, started_at, deadline, max_score) "
         "VALUES (2, 1, 1, 2, 'in_progress', 8, {t}, '2026-05-01 09:00:00+00:00', 10)",
     ]
-    with app.app_context():
-        if "TEST_SCHEMA" in config:
-            with db.engine.begin() as conn:
-                conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        try:
-            directory = app.extensions["migrate"].directory
-            upgrade(directory=directory, revision="00cf979a6dc3")
-            with db.engine.begin() as conn:
-                for row in rows:
-                    conn.execute(text(row.format(t=t)))
-            upgrade(directory=directory, revision="c14_exam_integrity")
-            with db.engine.connect() as conn:
-                assert conn.execute(text("SELECT review_policy, secret_bank FROM exams")).one() == ("immediate", False)
-                recorded = dict(conn.execute(text("SELECT id, book_recorded_at IS NOT NULL FROM attempts")).all())
-            assert recorded == {1: True, 2: False}
-        finally:
-            if "TEST_SCHEMA" in config:
-                with db.engine.begin() as conn:
-                    conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            db.engine.dispose()
+    with migrated_database("c14") as directory:
+        upgrade(directory=directory, revision="00cf979a6dc3")
+        with db.engine.begin() as conn:
+            for row in rows:
+                conn.execute(text(row.format(t=t)))
+        upgrade(directory=directory, revision="c14_exam_integrity")
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT review_policy, secret_bank FROM exams")).one() == ("immediate", False)
+            recorded = dict(conn.execute(text("SELECT id, book_recorded_at IS NOT NULL FROM attempts")).all())
+        assert recorded == {1: True, 2: False}
