@@ -108,6 +108,8 @@ def catalog(session: Session, user: User, now: datetime) -> list[ModuleChoice]:
 
 
 def _module(session: Session, slug: str) -> Module:
+    if "\x00" in slug:  # no slug holds one, and PostgreSQL cannot even compare it
+        raise NotFound("学习专题不存在")
     module = session.scalar(select(Module).where(Module.slug == slug))
     if module is None:
         raise NotFound("学习专题不存在")

@@ -51,6 +51,8 @@ def visible_modules(session: Session, user: User, now: datetime) -> list[Module]
 
 
 def get_visible_module(session: Session, user: User, slug: str, now: datetime) -> Module:
+    if "\x00" in slug:  # no slug holds one, and PostgreSQL cannot even compare it
+        raise NotFound("学习专题不存在")
     module = session.scalar(select(Module).where(Module.slug == slug, module_condition(session, user)))
     if module is None:
         raise NotFound("学习专题不存在")

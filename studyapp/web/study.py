@@ -77,8 +77,13 @@ def time_url(module, chapter) -> str:
     return url_for("study.record_time", slug=module.slug, number=chapter.number, t=stamp)
 
 
+def reading_time_key(user_id) -> str:
+    """The rate-limit key of one member's reading-time reports: one budget for the website and the API."""
+    return f"study-time:{user_id}"
+
+
 def _member_key() -> str:
-    return f"study-time:{current_user.get_id()}"
+    return reading_time_key(current_user.get_id())
 
 
 @bp.route("/<slug>/<int:number>/time", methods=["POST"])

@@ -14,7 +14,7 @@ from ...services import study
 from ...services.errors import Invalid
 from .. import sealed
 from ..clock import now
-from ..study import TIME_REPORT_LIMIT
+from ..study import TIME_REPORT_LIMIT, reading_time_key
 from . import bp, error
 from .auth import bearer
 from .shapes import int_arg, iso, json_body
@@ -59,8 +59,7 @@ def chapter_done(slug: str, number: int):
 
 
 def _reader_key() -> str:
-    # The web page's key: one member's reports share one budget, from the website and the API alike.
-    return f"study-time:{g.api_user.id}"
+    return reading_time_key(g.api_user.id)
 
 
 @bp.route("/modules/<slug>/chapters/<int:number>/time", methods=["POST"])
