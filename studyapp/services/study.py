@@ -59,18 +59,20 @@ def get_visible_module(session: Session, user: User, slug: str, now: datetime) -
     return module
 
 
+#: Lists and neighbour links need titles, not texts: the bodies of the chapters listed stay in the database.
+_TITLES_ONLY = (defer(Chapter.body_md), defer(Chapter.body_html), defer(Chapter.toc_html),
+                defer(Chapter.lead_note_md), defer(Chapter.lead_note_html))
+
+
 def visible_chapters(session: Session, user: User, module: Module, now: datetime) -> list[Chapter]:
-    # Lists and neighbour links need titles, not texts: the bodies of every chapter stay in the database.
     stmt = (select(Chapter).join(Module).where(Chapter.module_id == module.id, visible_condition(session, user, now))
-            .options(defer(Chapter.body_md), defer(Chapter.body_html), defer(Chapter.toc_html),
-                     defer(Chapter.lead_note_md), defer(Chapter.lead_note_html))
-            .order_by(Chapter.number))
+            .options(*_TITLES_ONLY).order_by(Chapter.number))
     return list(session.scalars(stmt))
 
 
 def upcoming_chapters(session: Session, module: Module, now: datetime) -> list[Chapter]:
     """Instalments not yet released, shown locked with their release time."""
-    stmt = select(Chapter).where(Chapter.module_id == module.id, not_(released_condition(now)))
+    stmt = select(Chapter).where(Chapter.module_id == module.id, not_(released_condition(now))).options(*_TITLES_ONLY)
     return list(session.scalars(stmt.order_by(Chapter.publish_at, Chapter.number)))
 
 
