@@ -1,14 +1,49 @@
 """Accounts: authentication, passwords, activation, roles."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from ..domain import passwords
 from ..models import OrganizerScope, User
 from .errors import Invalid
+
+
+@dataclass(frozen=True)
+class SessionClaim:
+    """Who a signed session says is logged in ("<id>:<version>"), before the users table has confirmed it.
+
+    The signature proves the server issued it, not that it still holds: logging out everywhere, a new
+    password, deactivation and a role change bump users.session_version and so end every older session.
+    """
+
+    user_id: int
+    version: int
+
+    @classmethod
+    def parse(cls, value) -> SessionClaim | None:
+        user_id, _, version = str(value or "").partition(":")
+        if not (user_id.isdigit() and version.isdigit()):
+            return None
+        return cls(int(user_id), int(version))
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.version}"
+
+
+def claim_holds(user_id, version) -> ColumnElement[bool]:
+    """The one rule of a live session, for every statement that confirms a claim (bound values or
+    bindparams): the user exists, is active and still at the claimed session version."""
+    return and_(User.id == user_id, User.session_version == version, User.active.is_(True))
+
+
+def claim_state(user_id, version):
+    """A scalar subquery for a statement that confirms the claim alongside its own work: the user's
+    must_change_password when the claim holds, NULL when it does not."""
+    return select(User.must_change_password).where(claim_holds(user_id, version)).scalar_subquery()
 
 
 def verify_credentials(session: Session, username: str, password: str) -> int | None:

@@ -17,20 +17,10 @@ from sqlalchemy.orm import Session
 from ..models import User
 from ..models.api_tokens import ApiToken
 from . import accounts
-from .errors import ServiceError
+from .errors import PasswordChangeRequired, Unauthorized
 
 #: last_used_at is written at most this often per token, so reads stay reads most of the time.
 TOUCH_EVERY = timedelta(minutes=5)
-
-
-class Unauthorized(ServiceError):
-    status = 401
-    code = "unauthorized"
-
-
-class PasswordChangeRequired(ServiceError):
-    status = 403
-    code = "password_change_required"
 
 
 def hash_token(token: str) -> str:

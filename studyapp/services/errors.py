@@ -26,3 +26,17 @@ class Conflict(ServiceError):
 class Invalid(ServiceError):
     status = 422
     code = "invalid"
+
+
+class Unauthorized(ServiceError):
+    """Nobody is signed in: no session or token, or one that is stale (logged out, password changed)."""
+
+    status = 401
+    code = "unauthorized"
+
+
+class PasswordChangeRequired(ServiceError):
+    """Signed in, but the account must choose its own password before anything else."""
+
+    status = 403
+    code = "password_change_required"

@@ -16,8 +16,10 @@ from ..domain.grading import is_blank
 from ..extensions import db, login_manager
 from ..models.exams import REVIEW_LABELS, Answer
 from ..services import exams as svc
-from ..services.errors import Conflict, Invalid, NotFound, ServiceError
+from ..services.accounts import SessionClaim
+from ..services.errors import Conflict, Invalid, NotFound, PasswordChangeRequired, ServiceError, Unauthorized
 from .clock import now
+from .hooks import session_claim
 from .links import article_url
 from .nav import add_card, add_nav
 
@@ -27,6 +29,7 @@ add_nav("exams.records", "成绩", order=22, also=("exams.result",))
 add_card("exams.index", "考试", "参加本支部安排的考试，计时作答、自动保存", order=30)
 add_card("exams.records", "我的成绩", "历次考试的成绩、是否及格和答案解析", order=35)
 
+LOGIN_EXPIRED = "登录已过期，请重新登录（已保存的答案不会丢失）"
 TYPE_NAMES = {"single": "单选题", "multiple": "多选题", "true_false": "判断题", "fill_blank": "填空题"}
 
 
@@ -46,9 +49,11 @@ def _json_error(status: int, code: str, message: str):
 
 @bp.before_request
 def _login_required():
+    if session_claim() is not None:
+        return None  # the view's own statement confirms it (hooks.CLAIM_CHECKED_BY_VIEW)
     if not current_user.is_authenticated:
         if _wants_json():
-            return _json_error(401, "login_required", "登录已过期，请重新登录（已保存的答案不会丢失）")
+            return _json_error(401, "login_required", LOGIN_EXPIRED)
         return login_manager.unauthorized()
     return None
 
@@ -104,9 +109,17 @@ def save(attempt_id, question_id):
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict) or "answer" not in payload or "seq" not in payload:
         return _json_error(422, "invalid", '请求应为 {"answer": ..., "seq": n}')
+    # No user was loaded for this request: the save's own statement confirms the session's claim.
+    claim = session_claim() or SessionClaim.parse(current_user.get_id())
     try:
-        result = svc.save_answer(db.session, current_user, attempt_id, question_id, payload["answer"],
+        result = svc.save_answer(db.session, claim, attempt_id, question_id, payload["answer"],
                                  payload["seq"], now())
+    except Unauthorized:
+        db.session.rollback()
+        return _json_error(401, "login_required", LOGIN_EXPIRED)
+    except PasswordChangeRequired as exc:
+        db.session.rollback()
+        return _json_error(403, exc.code, str(exc))
     except NotFound as exc:
         db.session.rollback()
         return _json_error(404, exc.code, str(exc))

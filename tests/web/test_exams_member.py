@@ -104,6 +104,49 @@ def test_bad_input_and_other_members(client, auth, db, member_a, member_b, setup
                       headers={"Accept": "application/json"}).status_code == 401
 
 
+def test_autosave_refuses_a_session_that_no_longer_holds(client, auth, db, member_a, setup):
+    """Autosave loads no user first (its statement confirms the session): a session ended elsewhere, a
+    deactivated account and one that must change its password are refused as on every other page, and
+    nothing is stored for them."""
+    from studyapp.services import accounts
+
+    _, sitting, q = setup
+    auth.login(member_a)
+    attempt_id = start(client, sitting)
+    assert put(client, attempt_id, q["single"], "B", 1).status_code == 200
+    missing = client.put(f"/exams/attempts/{attempt_id + 999}/answers/{q['single'].id}", json={"answer": "B", "seq": 1})
+    assert missing.status_code == 404  # a live session asking for a paper that does not exist
+
+    def changed(**fields):
+        db.session.rollback()
+        user = db.session.get(type(member_a), member_a.id)
+        for name, value in fields.items():
+            setattr(user, name, value)
+        db.session.commit()
+
+    changed(must_change_password=True)
+    forced = put(client, attempt_id, q["single"], "C", 2)
+    assert forced.status_code == 403 and forced.get_json()["error"]["code"] == "password_change_required"
+    changed(must_change_password=False)
+    assert put(client, attempt_id, q["single"], "C", 3).get_json() == {"stored": True, "seq": 3}
+
+    db.session.rollback()
+    accounts.log_out_everywhere(db.session, db.session.get(type(member_a), member_a.id))
+    db.session.commit()
+    stale = put(client, attempt_id, q["single"], "D", 4)
+    assert stale.status_code == 401 and stale.get_json()["error"]["code"] == "login_required"
+    gone = client.put(f"/exams/attempts/{attempt_id + 999}/answers/{q['single'].id}", json={"answer": "B", "seq": 5})
+    assert gone.status_code == 401  # stale is stale, whatever the paper
+
+    auth.login(member_a)
+    changed(active=False)
+    assert put(client, attempt_id, q["single"], "D", 6).status_code == 401
+    db.session.rollback()
+    saved = db.session.execute(select(Answer.response, Answer.client_seq).where(
+        Answer.attempt_id == attempt_id, Answer.question_id == q["single"].id)).one()
+    assert tuple(saved) == ("C", 3)
+
+
 def test_review_withheld_until_sitting_closes(client, auth, db, member_a, setup, clock):
     exam, sitting, q = setup
     exam.review_policy = "after_close"

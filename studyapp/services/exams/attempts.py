@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session, contains_eager, selectinload
 from ...domain import grading, timing
 from ...models import QuestionVersion, User
 from ...models.exams import PREPARED, Answer, Attempt, AttemptQuestion, Exam, Sitting
-from ..errors import Conflict, Invalid, NotFound
+from ..accounts import SessionClaim, claim_state
+from ..errors import Conflict, Invalid, NotFound, PasswordChangeRequired, Unauthorized
 from . import prepare
 from .definitions import paper_source
 from .finalize import close_attempt, finalize_if_overdue, lock_attempt
@@ -206,19 +207,34 @@ def _refuse_if_closed(session: Session, attempt, now: datetime) -> None:
 
 
 def save_answer(
-    session: Session, user: User, attempt_id: int, question_id: int, raw_response, client_seq: int, now: datetime
+    session: Session, member: User | SessionClaim, attempt_id: int, question_id: int, raw_response, client_seq: int,
+    now: datetime,
 ) -> SaveResult:
-    """Store the answer unless a newer save (higher client_seq) is already stored; refused after the deadline."""
+    """Store the answer unless a newer save (higher client_seq) is already stored; refused after the deadline.
+
+    member: a user already authenticated (an API token's), or a web session's claim, which the statement
+    that reads the attempt confirms as well (Unauthorized when it no longer holds, PasswordChangeRequired
+    when the account must choose a password first): autosave loads no user before it runs."""
     if not isinstance(client_seq, int) or isinstance(client_seq, bool) or not 0 <= client_seq < 2**53:
         raise Invalid("seq 应为非负整数")
+    claim = member if isinstance(member, SessionClaim) else None
+    user_id = claim.user_id if claim else member.id
     # The attempt's row (row-locked where the backend can) with the question's paper row and version,
     # in one round trip and as plain columns: autosave is the busiest request of a sitting, and loading
     # an Attempt object cost more than the statement. The object is loaded only to finalize it.
     dialect = session.get_bind().dialect.name
     connection = session.connection()
-    item = connection.execute(_save_target_statement(dialect == "postgresql"),
-                              {"attempt_id": attempt_id, "question_id": question_id}).first()
-    if item is None or item.user_id != user.id or item.status == PREPARED:
+    params = {"attempt_id": attempt_id, "question_id": question_id}
+    if claim:
+        params.update(claim_user=claim.user_id, claim_version=claim.version)
+    item = connection.execute(_save_target_statement(dialect == "postgresql", claim is not None), params).first()
+    if claim:
+        state = item.claim_state if item is not None else _claim_state(session, claim)
+        if state is None:
+            raise Unauthorized("登录已过期，请重新登录")
+        if state:  # must_change_password: the account may do nothing else first, as on every page
+            raise PasswordChangeRequired("首次登录，请先设置您自己的密码")
+    if item is None or item.user_id != user_id or item.status == PREPARED:
         raise NotFound("答卷不存在")
     _refuse_if_closed(session, item, now)
     if item.qtype is None:
@@ -239,14 +255,21 @@ def save_answer(
     return SaveResult(False, current)
 
 
+def _claim_state(session: Session, claim: SessionClaim):
+    """The claim's state when there is no attempt to read it with (a rare 404: asked separately)."""
+    return session.scalar(select(claim_state(claim.user_id, claim.version)))
+
+
 @functools.cache
-def _save_target_statement(for_update: bool):
+def _save_target_statement(for_update: bool, with_claim: bool = False):
     stmt = (select(Attempt.id, Attempt.user_id, Attempt.status, Attempt.deadline, AttemptQuestion.option_order,
                    QuestionVersion.qtype, QuestionVersion.answer)
             .outerjoin(AttemptQuestion, and_(AttemptQuestion.attempt_id == Attempt.id,
                                              AttemptQuestion.question_id == bindparam("question_id")))
             .outerjoin(QuestionVersion, QuestionVersion.id == AttemptQuestion.question_version_id)
             .where(Attempt.id == bindparam("attempt_id")))
+    if with_claim:
+        stmt = stmt.add_columns(claim_state(bindparam("claim_user"), bindparam("claim_version")).label("claim_state"))
     # Locks the attempt row only (the joined rows are read, not changed): a concurrent submit waits.
     return stmt.with_for_update(of=Attempt.__table__) if for_update else stmt
 
