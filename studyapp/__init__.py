@@ -73,9 +73,8 @@ def _finish_config(app: Flask) -> None:
     app.config["DATABASE_URL"] = app.config["SQLALCHEMY_DATABASE_URI"] = url
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     if url.startswith("postgresql"):
-        # A connection that died while idle (database restarted) is replaced before use, and a database
-        # that does not answer fails a request in seconds (503) instead of hanging a worker.
-        options.setdefault("pool_pre_ping", True)
+        # A database that does not answer fails a request in seconds (503) instead of hanging a worker.
+        # (A connection that died while idle is replaced before use: database.configure_engine.)
         connect_args = dict(options.get("connect_args") or {})
         connect_args.setdefault("connect_timeout", 5)
         options["connect_args"] = connect_args
