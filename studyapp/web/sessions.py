@@ -71,13 +71,14 @@ class SlidingSessionInterface(SecureCookieSessionInterface):
         return signed_at is None or _now() - signed_at >= REFRESH_AFTER
 
 
-def loads_verified(serializer: URLSafeTimedSerializer, value: str, max_age: int):
+def loads_verified(serializer: URLSafeTimedSerializer, value: str, max_age: int | None):
     """serializer.loads(value, max_age=max_age, return_timestamp=True), with the signature check of a value
-    seen before skipped: (data, signed at), or BadSignature (SignatureExpired once older than max_age)."""
+    seen before skipped: (data, signed at), or BadSignature (SignatureExpired once older than max_age).
+    Session cookies and CSRF tokens both go through it."""
     payload, signed_at = verified_signature(serializer, value)
     # The same bounds on the same clock as itsdangerous (whole seconds; a future timestamp is refused too).
     age = _SIGNERS_CLOCK.get_timestamp() - int(signed_at.timestamp())
-    if age > max_age or age < 0:
+    if max_age is not None and (age > max_age or age < 0):
         raise SignatureExpired(f"Signature age {age} > {max_age} seconds", payload=payload, date_signed=signed_at)
     # Decoded afresh each time: the session gets its own objects, which it may change.
     return serializer.load_payload(payload), signed_at

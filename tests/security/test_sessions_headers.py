@@ -188,3 +188,37 @@ def test_next_redirects_stay_on_this_site(client, member_a, target, safe):
     location = response.headers["Location"]
     assert (location == target) if safe else location == "/", location
 
+
+
+def test_csrf_tokens_are_checked_every_time_though_their_signature_is_remembered(app, member_a, member_b,
+                                                                                 monkeypatch):
+    """A token accepted once is accepted again; one from another session, a forged one and an expired one
+    are refused each time (the signature check is remembered per worker, nothing else is)."""
+    import re
+
+    import itsdangerous.timed
+
+    mine, theirs = _devices(app, member_a, 1)[0], _devices(app, member_b, 1)[0]
+    app.config["WTF_CSRF_ENABLED"] = True
+
+    def token(client):
+        page = client.get("/study/me").get_data(as_text=True)
+        return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+    def logout(client, value):
+        return client.post("/logout", headers={"X-CSRFToken": value, "Accept": "application/json"})
+
+    good, other = token(mine), token(theirs)
+    for value in (other, other, good[:-2] + "xx", "forged"):
+        response = logout(mine, value)
+        assert response.status_code == 400 and response.get_json()["error"]["code"] == "csrf", value
+    assert not _logged_out(mine)
+
+    later = itsdangerous.timed.time.time() + app.config["WTF_CSRF_TIME_LIMIT"] + 5
+    monkeypatch.setattr(itsdangerous.timed, "time", type("Clock", (), {"time": staticmethod(lambda: later)}))
+    monkeypatch.setattr(app, "permanent_session_lifetime", app.permanent_session_lifetime * 10)
+    expired = logout(mine, good)
+    assert expired.status_code == 400 and expired.get_json()["error"]["code"] == "csrf"
+    monkeypatch.undo()
+    app.config["WTF_CSRF_ENABLED"] = True
+    assert logout(mine, good).status_code in (200, 302) and _logged_out(mine)
