@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from ..extensions import db
 from ..services.home import home_for
@@ -14,16 +15,36 @@ from .clock import now
 bp = Blueprint("main", __name__)
 
 
-@bp.app_template_global("nav_current")
-def nav_current(entries, endpoint, path):
-    """The navigation entry to highlight on this page (web/nav.py decides)."""
-    return nav.current(entries, endpoint, path, nav_url)
+@bp.app_template_global("site_nav")
+def site_nav() -> Markup:
+    """This page's navigation bars (templates/_site_nav.html).
+
+    They depend on the member's role, the entry highlighted and whether this is a management page, nothing
+    else: each variant is rendered once per app and script root and reused, instead of building twenty-odd
+    links on every page (it cost as much as the rest of a chapter page's template).
+    """
+    if not current_user.is_authenticated:
+        return Markup()
+    role = current_user.role
+    members, manage = nav.bar(role)
+    if not members:
+        return Markup()
+    endpoint, path = request.endpoint, request.path
+    current = nav.current(members + manage, endpoint, path, nav_url)
+    in_manage = path.startswith(("/manage", "/admin"))
+    key = (request.script_root, role, len(nav.NAV), current, endpoint == "main.home", in_manage)
+    rendered = current_app.extensions.setdefault("studyapp_site_nav", {})
+    if key not in rendered:
+        template = current_app.jinja_env.get_template("_site_nav.html")
+        rendered[key] = Markup(template.render(nav_entries=members, manage_entries=manage, current_endpoint=current,
+                                               home=endpoint == "main.home", in_manage=in_manage))
+    return rendered[key]
 
 
 @bp.app_template_global("nav_url")
 def nav_url(endpoint: str) -> str:
     """The URL of a navigation entry. Entries take no arguments, so each URL is built once per app and
-    script root instead of twice per entry on every page."""
+    script root."""
     key = (request.script_root, endpoint)
     urls = current_app.extensions.setdefault("studyapp_nav_urls", {})
     if key not in urls:
