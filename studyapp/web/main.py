@@ -11,6 +11,7 @@ from ..extensions import db
 from ..services.home import home_for
 from . import nav
 from .clock import now
+from .templating import fixed_url
 
 bp = Blueprint("main", __name__)
 
@@ -25,31 +26,25 @@ def site_nav() -> Markup:
     """
     if not current_user.is_authenticated:
         return Markup()
-    role = current_user.role
-    members, manage = nav.bar(role)
+    cache = current_app.extensions.setdefault("studyapp_site_nav", {})
+    bar_key = (request.script_root, current_user.role, len(nav.NAV))
+    bar = cache.get(bar_key)
+    if bar is None:
+        members, manage = nav.bar(current_user.role)
+        urls = {entry.endpoint: fixed_url(entry.endpoint) for entry in members + manage}
+        bar = cache[bar_key] = (members, manage, members + manage, urls.__getitem__)
+    members, manage, entries, url = bar
     if not members:
         return Markup()
     endpoint, path = request.endpoint, request.path
-    current = nav.current(members + manage, endpoint, path, nav_url)
+    current = nav.current(entries, endpoint, path, url)
     in_manage = path.startswith(("/manage", "/admin"))
-    key = (request.script_root, role, len(nav.NAV), current, endpoint == "main.home", in_manage)
-    rendered = current_app.extensions.setdefault("studyapp_site_nav", {})
-    if key not in rendered:
+    key = (*bar_key, current, endpoint == "main.home", in_manage)
+    if key not in cache:
         template = current_app.jinja_env.get_template("_site_nav.html")
-        rendered[key] = Markup(template.render(nav_entries=members, manage_entries=manage, current_endpoint=current,
-                                               home=endpoint == "main.home", in_manage=in_manage))
-    return rendered[key]
-
-
-@bp.app_template_global("nav_url")
-def nav_url(endpoint: str) -> str:
-    """The URL of a navigation entry. Entries take no arguments, so each URL is built once per app and
-    script root."""
-    key = (request.script_root, endpoint)
-    urls = current_app.extensions.setdefault("studyapp_nav_urls", {})
-    if key not in urls:
-        urls[key] = url_for(endpoint)
-    return urls[key]
+        cache[key] = Markup(template.render(nav_entries=members, manage_entries=manage, current_endpoint=current,
+                                            home=endpoint == "main.home", in_manage=in_manage))
+    return cache[key]
 
 
 @bp.app_template_filter("day_time")

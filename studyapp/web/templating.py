@@ -1,10 +1,11 @@
-"""Template filters: local time display, question type labels, content sources (navigation: web/main.py)."""
+"""Template filters and globals: local time display, question type labels, content sources, fixed URLs
+(navigation: web/main.py)."""
 from __future__ import annotations
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request, url_for
 
 
 def local(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -14,6 +15,18 @@ def local(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return value.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).strftime(fmt)
 
 
+def fixed_url(endpoint: str, **values) -> str:
+    """url_for for a link that takes nothing from the page or its data: a stylesheet, a script, a page with
+    no arguments. Such a URL depends on the app and its script root alone, so each is built once per worker
+    (every page has a dozen). Never pass it values from a request or a row: each would stay cached."""
+    key = (request.script_root, endpoint, *sorted(values.items()))
+    urls = current_app.extensions.setdefault("studyapp_fixed_urls", {})
+    url = urls.get(key)
+    if url is None:
+        url = urls[key] = url_for(endpoint, **values)
+    return url
+
+
 def init_app(app: Flask) -> None:
     from ..domain.content_files import source_label
     from .answer_forms import type_label
@@ -21,6 +34,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(local, "local")
     app.add_template_filter(type_label, "qtype_label")
     app.add_template_filter(source_label, "source_label")
+    app.add_template_global(fixed_url, "fixed_url")
 
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
