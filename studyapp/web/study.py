@@ -54,8 +54,9 @@ def module(slug):
 def chapter(slug, number):
     page = _or_404(study.chapter_page, slug, number, now())
     found = page.chapter
-    return render_template("study/chapter.html", chapter=found, module=found.module, previous=page.previous,
-                           following=page.following, progress=page.progress, time_url=time_url(found.module, found),
+    return render_template("study/chapter.html", chapter=found, module=page.module, previous=page.previous,
+                           following=page.following, completed_at=page.completed_at,
+                           time_url=time_url(page.module, found),
                            # Stored HTML was sanitized by nh3 (domain.rendering.sanitize) when rendered.
                            body=Markup(found.body_html), toc=Markup(found.toc_html),  # nosec B704
                            lead_note=Markup(found.lead_note_html or ""))  # nosec B704
