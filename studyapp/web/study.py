@@ -1,6 +1,8 @@
 """Member study pages: modules, chapters (stored HTML only), marking studied, reading time, search."""
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
@@ -11,6 +13,7 @@ from ..services import study
 from ..services.errors import Invalid, NotFound
 from . import nav, sealed
 from .clock import now
+from .templating import fixed_url
 
 bp = Blueprint("study", __name__, url_prefix="/study")
 #: The page reports every 30 s while visible and once when hidden; more than this is not a reader.
@@ -75,7 +78,8 @@ def mark_done(slug, number):
 def time_url(module, chapter) -> str:
     """Where the chapter page reports reading time, stamped with who opened it and when (server time)."""
     stamp = sealed.reading_stamp(current_user.id, chapter.id, now())
-    return url_for("study.record_time", slug=module.slug, number=chapter.number, t=stamp)
+    # The member's stamp in the query string (as url_for would put it) after the chapter's own address.
+    return fixed_url("study.record_time", slug=module.slug, number=chapter.number) + "?" + urlencode({"t": stamp})
 
 
 def reading_time_key(user_id) -> str:
