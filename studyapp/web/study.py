@@ -55,11 +55,12 @@ def module(slug):
 
 @bp.route("/<slug>/<int:number>")
 def chapter(slug, number):
-    page = _or_404(study.chapter_page, slug, number, now())
+    at = now()
+    page = _or_404(study.chapter_page, slug, number, at)
     found = page.chapter
     return render_template("study/chapter.html", chapter=found, module=page.module, previous=page.previous,
                            following=page.following, completed_at=page.completed_at,
-                           time_url=time_url(page.module, found),
+                           time_url=time_url(page.module, found, at),
                            # Stored HTML was sanitized by nh3 (domain.rendering.sanitize) when rendered.
                            body=Markup(found.body_html), toc=Markup(found.toc_html),  # nosec B704
                            lead_note=Markup(found.lead_note_html or ""))  # nosec B704
@@ -75,9 +76,9 @@ def mark_done(slug, number):
     return redirect(url_for(".chapter", slug=slug, number=number, _anchor="chapter-done"))
 
 
-def time_url(module, chapter) -> str:
+def time_url(module, chapter, opened) -> str:
     """Where the chapter page reports reading time, stamped with who opened it and when (server time)."""
-    stamp = sealed.reading_stamp(current_user.id, chapter.id, now())
+    stamp = sealed.reading_stamp(current_user.id, chapter.id, opened)
     # The member's stamp in the query string (as url_for would put it) after the chapter's own address.
     return fixed_url("study.record_time", slug=module.slug, number=chapter.number) + "?" + urlencode({"t": stamp})
 
