@@ -86,26 +86,46 @@ def get_visible_chapter(session: Session, user: User, slug: str, number: int, no
 
 
 @dataclass(frozen=True)
+class ChapterText:
+    """The chapter a member reads: what its page shows of it."""
+    id: int
+    number: int
+    title: str
+    body_html: str
+    toc_html: str
+    lead_note_html: str
+    lead_note_author: str
+
+
+@dataclass(frozen=True)
+class ModuleName:
+    slug: str
+    title: str
+
+
+@dataclass(frozen=True)
 class ChapterPage:
-    chapter: Chapter
+    chapter: ChapterText
+    module: ModuleName
     previous: object | None  # rows with .number and .title
     following: object | None
-    progress: StudyProgress | None
+    completed_at: datetime | None  # when the reader marked it studied
 
 
 @functools.cache
 def _page_statement():
     # Built once: constructing it cost more than running it. The visibility rule is applied once, and
-    # the heavy columns come only on the requested chapter's row (an outer join that matches there
-    # alone); the Markdown sources and the module's introduction stay in the database.
+    # the text columns come only on the requested chapter's row (an outer join that matches there alone).
+    # Columns, not entities: the page shows them and changes nothing, and loading ORM objects (then
+    # expiring them at the request's end) cost more than the statement.
     reading = aliased(Chapter)
-    return (select(Chapter.id, Chapter.number, Chapter.title, reading, StudyProgress)
+    return (select(Chapter.number, Chapter.title, reading.id, reading.body_html, reading.toc_html,
+                   reading.lead_note_html, reading.lead_note_author, Module.slug, Module.title,
+                   StudyProgress.completed_at)
             .join(Module, Module.id == Chapter.module_id)
             .outerjoin(reading, and_(reading.id == Chapter.id, Chapter.number == bindparam("number")))
             .outerjoin(StudyProgress, and_(StudyProgress.chapter_id == reading.id,
                                            StudyProgress.user_id == bindparam("user_id")))
-            .options(contains_eager(reading.module).load_only(Module.slug, Module.title),
-                     defer(reading.body_md), defer(reading.lead_note_md))
             .where(Module.slug == bindparam("slug"), _module_rule(bindparam("unit_id")),
                    released_condition(bindparam("now")))
             .order_by(Chapter.number))
@@ -118,14 +138,18 @@ def chapter_page(session: Session, user: User, slug: str, number: int, now: date
     as the page's other work (PostgreSQL runs on the same machine), so titles, text and progress come
     together.
     """
-    rows = session.execute(_page_statement(), {"slug": slug, "unit_id": user.unit_id, "now": now,
-                                               "number": number, "user_id": user.id}).all()
-    index = next((i for i, row in enumerate(rows) if row.number == number), None)
+    # On the session's connection, as Core: the rows are plain values, and the ORM's execution (autoflush,
+    # its result setup) cost as much again as the statement.
+    rows = session.connection().execute(_page_statement(), {"slug": slug, "unit_id": user.unit_id, "now": now,
+                                                            "number": number, "user_id": user.id}).all()
+    index = next((i for i, row in enumerate(rows) if row[0] == number), None)
     if index is None:
         raise NotFound("章节不存在或尚未发布")
-    row = rows[index]
-    return ChapterPage(row[3], rows[index - 1] if index else None,
-                       rows[index + 1] if index + 1 < len(rows) else None, row[4])
+    (number, title, chapter_id, body_html, toc_html, lead_note_html, lead_note_author, module_slug, module_title,
+     completed_at) = rows[index]
+    return ChapterPage(ChapterText(chapter_id, number, title, body_html, toc_html, lead_note_html, lead_note_author),
+                       ModuleName(module_slug, module_title), rows[index - 1] if index else None,
+                       rows[index + 1] if index + 1 < len(rows) else None, completed_at)
 
 
 # ---- progress -------------------------------------------------------------------------------------

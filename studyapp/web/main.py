@@ -5,30 +5,46 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from ..extensions import db
 from ..services.home import home_for
 from . import nav
 from .clock import now
+from .templating import fixed_url
 
 bp = Blueprint("main", __name__)
 
 
-@bp.app_template_global("nav_current")
-def nav_current(entries, endpoint, path):
-    """The navigation entry to highlight on this page (web/nav.py decides)."""
-    return nav.current(entries, endpoint, path, nav_url)
+@bp.app_template_global("site_nav")
+def site_nav() -> Markup:
+    """This page's navigation bars (templates/_site_nav.html).
 
-
-@bp.app_template_global("nav_url")
-def nav_url(endpoint: str) -> str:
-    """The URL of a navigation entry. Entries take no arguments, so each URL is built once per app and
-    script root instead of twice per entry on every page."""
-    key = (request.script_root, endpoint)
-    urls = current_app.extensions.setdefault("studyapp_nav_urls", {})
-    if key not in urls:
-        urls[key] = url_for(endpoint)
-    return urls[key]
+    They depend on the member's role, the entry highlighted and whether this is a management page, nothing
+    else: each variant is rendered once per app and script root and reused, instead of building twenty-odd
+    links on every page (it cost as much as the rest of a chapter page's template).
+    """
+    if not current_user.is_authenticated:
+        return Markup()
+    cache = current_app.extensions.setdefault("studyapp_site_nav", {})
+    bar_key = (request.script_root, current_user.role, len(nav.NAV))
+    bar = cache.get(bar_key)
+    if bar is None:
+        members, manage = nav.bar(current_user.role)
+        urls = {entry.endpoint: fixed_url(entry.endpoint) for entry in members + manage}
+        bar = cache[bar_key] = (members, manage, members + manage, urls.__getitem__)
+    members, manage, entries, url = bar
+    if not members:
+        return Markup()
+    endpoint, path = request.endpoint, request.path
+    current = nav.current(entries, endpoint, path, url)
+    in_manage = path.startswith(("/manage", "/admin"))
+    key = (*bar_key, current, endpoint == "main.home", in_manage)
+    if key not in cache:
+        template = current_app.jinja_env.get_template("_site_nav.html")
+        cache[key] = Markup(template.render(nav_entries=members, manage_entries=manage, current_endpoint=current,
+                                            home=endpoint == "main.home", in_manage=in_manage))
+    return cache[key]
 
 
 @bp.app_template_filter("day_time")

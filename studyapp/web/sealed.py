@@ -15,7 +15,8 @@ import secrets
 from datetime import datetime, timezone
 
 from flask import current_app
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, Serializer, URLSafeSerializer
+from itsdangerous.encoding import base64_encode
 
 # ---- sealing: encrypted and signed ------------------------------------------------------------------
 
@@ -96,11 +97,20 @@ def _opened_stamps() -> URLSafeSerializer:
     return _stamps_for(current_app.config["SECRET_KEY"])
 
 
+class _Stamps(URLSafeSerializer):
+    """URLSafeSerializer that does not try zlib on what it signs: a stamp (three numbers) is always too short
+    for compression to pay, and trying cost more than the signature. A stamp reads the same either way (and
+    a compressed one would still load)."""
+
+    def dump_payload(self, obj) -> bytes:
+        return base64_encode(Serializer.dump_payload(self, obj))
+
+
 @functools.lru_cache(maxsize=4)
 def _stamps_for(secret: str) -> URLSafeSerializer:
     # One per key: every chapter page stamps its reading-time URL, and building the serializer (its
     # key derivation) cost more than the stamp.
-    return URLSafeSerializer(secret, salt="study-time-opened")
+    return _Stamps(secret, salt="study-time-opened")
 
 
 def reading_stamp(user_id: int, chapter_id: int, opened: datetime) -> str:

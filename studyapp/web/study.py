@@ -1,6 +1,8 @@
 """Member study pages: modules, chapters (stored HTML only), marking studied, reading time, search."""
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
@@ -11,6 +13,7 @@ from ..services import study
 from ..services.errors import Invalid, NotFound
 from . import nav, sealed
 from .clock import now
+from .templating import fixed_url
 
 bp = Blueprint("study", __name__, url_prefix="/study")
 #: The page reports every 30 s while visible and once when hidden; more than this is not a reader.
@@ -52,10 +55,12 @@ def module(slug):
 
 @bp.route("/<slug>/<int:number>")
 def chapter(slug, number):
-    page = _or_404(study.chapter_page, slug, number, now())
+    at = now()
+    page = _or_404(study.chapter_page, slug, number, at)
     found = page.chapter
-    return render_template("study/chapter.html", chapter=found, module=found.module, previous=page.previous,
-                           following=page.following, progress=page.progress, time_url=time_url(found.module, found),
+    return render_template("study/chapter.html", chapter=found, module=page.module, previous=page.previous,
+                           following=page.following, completed_at=page.completed_at,
+                           time_url=time_url(page.module, found, at),
                            # Stored HTML was sanitized by nh3 (domain.rendering.sanitize) when rendered.
                            body=Markup(found.body_html), toc=Markup(found.toc_html),  # nosec B704
                            lead_note=Markup(found.lead_note_html or ""))  # nosec B704
@@ -71,10 +76,11 @@ def mark_done(slug, number):
     return redirect(url_for(".chapter", slug=slug, number=number, _anchor="chapter-done"))
 
 
-def time_url(module, chapter) -> str:
+def time_url(module, chapter, opened) -> str:
     """Where the chapter page reports reading time, stamped with who opened it and when (server time)."""
-    stamp = sealed.reading_stamp(current_user.id, chapter.id, now())
-    return url_for("study.record_time", slug=module.slug, number=chapter.number, t=stamp)
+    stamp = sealed.reading_stamp(current_user.id, chapter.id, opened)
+    # The member's stamp in the query string (as url_for would put it) after the chapter's own address.
+    return fixed_url("study.record_time", slug=module.slug, number=chapter.number) + "?" + urlencode({"t": stamp})
 
 
 def reading_time_key(user_id) -> str:
