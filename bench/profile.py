@@ -5,9 +5,9 @@
 Builds a small bench database (bench/build_db.py) and the baseline's tables (bench/baseline_app.py),
 then drives both apps in-process with the Flask test client, in this one thread, as logged-in members:
 chapter read, exam start, autosave (the page's PUT and the API's), submit, and each one's baseline
-request (/chapter, /core/save, /core/submit; the prepared start against /core/save, as the synchronized-start target). Every path is first run a few times
-unmeasured (statement caches, compiled templates: a served worker is past those), then timed with
-the profiler off: CPU ms per request (time.thread_time: what the request costs this process, which a
+request (/chapter, /core/save, /core/submit; the prepared start against /core/save, as the
+synchronized-start target has it). Every path is first run a few times unmeasured (statement
+caches, compiled templates: a served worker is past those), then timed with the profiler off: CPU ms per request (time.thread_time: what the request costs this process, which a
 busy machine does not inflate the way it does wall time), wall ms, and SQL statements per request
 (every statement the engine sends, SQLite's BEGIN and COMMIT included). Further requests run under
 pyinstrument; each path's profile goes to bench/results/profile-<path>.txt and the figures to
