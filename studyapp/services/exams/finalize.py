@@ -10,17 +10,19 @@ together or not at all.
 from __future__ import annotations
 
 import functools
+import json
 import logging
 from datetime import datetime, timezone
+from typing import NamedTuple
 
-from sqlalchemy import Boolean, Float, Integer, and_, bindparam, func, select, update
+from sqlalchemy import Boolean, Float, Integer, Text, and_, bindparam, cast, func, select, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ...domain import grading, scoring, timing
 from ...models import QuestionVersion
-from ...models.exams import Answer, Attempt, AttemptQuestion, Sitting
+from ...models.exams import Answer, Attempt, AttemptQuestion, Exam, Sitting
 from .. import wrong_book
 from .misses import visible_at_close
 
@@ -51,52 +53,114 @@ def close_attempt(session: Session, attempt: Attempt, now: datetime, finalized_b
         return False
     sitting = attempt.sitting
     exam = sitting.exam
+    closed = close_locked(session, Closing(
+        attempt.id, attempt.user_id, attempt.status, attempt.started_at, attempt.deadline, attempt.max_score,
+        sitting.closes_at, exam.id, exam.multiple_policy, exam.pass_percent, exam.review_policy,
+    ), now, finalized_by)
+    if closed is None:
+        session.expire(attempt)
+        return False
+    # The object now holds what the UPDATE wrote, as a re-read would, without the round trip.
+    for key, value in closed.items():
+        set_committed_value(attempt, key, value)
+    return True
+
+
+class Closing(NamedTuple):
+    """What closing an attempt reads: the attempt's row with its sitting's close and its exam's policies
+    (the columns of locked_for_closing(), or taken from the loaded objects)."""
+
+    id: int
+    user_id: int
+    status: str
+    started_at: datetime
+    deadline: datetime
+    max_score: float
+    closes_at: datetime
+    exam_id: int
+    multiple_policy: str
+    pass_percent: int
+    review_policy: str
+
+
+def locked_for_closing(session: Session, attempt_id: int):
+    """The attempt's row as plain columns (Closing's, then its stored outcome: score, passed, submitted_at,
+    finalized_by), row-locked where the backend supports it; None if there is no such attempt. A submit
+    reads no more: loading the Attempt, Sitting and Exam objects cost more than grading."""
+    return session.connection().execute(
+        _closing_statement(session.get_bind().dialect.name == "postgresql"), {"id": attempt_id}).first()
+
+
+@functools.cache
+def _closing_statement(for_update: bool):
+    stmt = (select(Attempt.id, Attempt.user_id, Attempt.status, Attempt.started_at, Attempt.deadline,
+                   Attempt.max_score, Sitting.closes_at, Exam.id.label("exam_id"), Exam.multiple_policy,
+                   Exam.pass_percent, Exam.review_policy,
+                   Attempt.score, Attempt.passed, Attempt.submitted_at, Attempt.finalized_by)
+            .join(Sitting, Sitting.id == Attempt.sitting_id).join(Exam, Exam.id == Sitting.exam_id)
+            .where(Attempt.id == bindparam("id")))
+    # The attempt's row only: every submit of a sitting reads the same sitting and exam rows.
+    return stmt.with_for_update(of=Attempt.__table__) if for_update else stmt
+
+
+def close_locked(session: Session, attempt: Closing, now: datetime, finalized_by: str) -> dict | None:
+    """Grade the attempt (locked, in progress) and mark it submitted: the columns written, or None if
+    another closer changed it first. A loaded Attempt object of it is left as it was (the caller's to
+    update or expire)."""
     ended = min(now, attempt.deadline)
-    to_book = visible_at_close(session, exam, sitting, now)
+    to_book = visible_at_close(session, attempt.review_policy, attempt.exam_id, attempt.closes_at, now)
     # Plain rows, not ORM objects, from statements built once: grading is on the hot path of a sitting.
-    # Each paper row comes with the answer saved to it up to the deadline (None if none).
+    # Each paper row comes with the answer saved to it up to the deadline (None if none); key and answer
+    # as their JSON texts, decoded through a cache (the same few texts come back in every paper).
     items_stmt, close_stmt = _grading_statements()
     connection = session.connection()
     items = connection.execute(items_stmt, {"attempt_id": attempt.id, "deadline": attempt.deadline}).all()
+    policy = attempt.multiple_policy
+    grade = grading.grade
     outcomes = [
-        (item, grading.grade(item.qtype, item.answer, item.response, item.points, exam.multiple_policy,
-                             stem=item.stem_md))
+        (item, response, grade(item.qtype, _decoded(item.answer), response, item.points, policy, stem=item.stem_md))
         for item in items
+        for response in (_decoded(item.response),)
     ]
-    score = scoring.total([o.awarded for _, o in outcomes])
+    score = scoring.total([o.awarded for _, _, o in outcomes])
     closed = {
         "submitted_at": ended.astimezone(timezone.utc), "finalized_by": finalized_by,
-        "score": score, "passed": scoring.passed(score, attempt.max_score, exam.pass_percent),
+        "score": score, "passed": scoring.passed(score, attempt.max_score, attempt.pass_percent),
         "time_used_seconds": timing.time_used(attempt.started_at, ended, attempt.deadline),
         "book_recorded_at": now.astimezone(timezone.utc) if to_book else None,
     }
     changed = connection.execute(close_stmt, {"attempt_id": attempt.id, **closed}).rowcount
     if changed != 1:
-        session.expire(attempt)
-        return False
-    # The object now holds what the UPDATE wrote, as a re-read would, without the round trip.
-    for key, value in {"status": "submitted", **closed}.items():
-        set_committed_value(attempt, key, value)
+        return None
     # All outcomes in one statement (same transaction as the status change).
-    _write_outcomes(connection, [(item.id, o.awarded, o.correct) for item, o in outcomes])
+    _write_outcomes(connection, [(item.id, o.awarded, o.correct) for item, _, o in outcomes])
     for obj in list(session.identity_map.values()):  # Core bypassed the identity map: re-read on next use
         if isinstance(obj, AttemptQuestion):
             session.expire(obj)
     if to_book:  # else services.exams.misses.release records them once the review opens
         wrong_book.record_results(
             session, attempt.user_id,
-            [(item.question_id, item.question_version_id, o.correct, item.response) for item, o in outcomes],
+            [(item.question_id, item.question_version_id, o.correct, response) for item, response, o in outcomes],
             now, source="exam",
         )
     session.flush()
-    return True
+    return {"status": "submitted", **closed}
+
+
+#: JSON text -> value, for keys and saved answers at grading. The values are shared: never modified.
+_decoded_text = functools.lru_cache(maxsize=8192)(json.loads)
+
+
+def _decoded(text: str | None):
+    return None if text is None else _decoded_text(text)
 
 
 @functools.cache
 def _grading_statements():
+    # The JSON columns as text (CAST: psycopg would decode json itself), decoded by _decoded.
     items = (select(AttemptQuestion.id, AttemptQuestion.question_id, AttemptQuestion.question_version_id,
-                    AttemptQuestion.points, QuestionVersion.qtype, QuestionVersion.answer,
-                    QuestionVersion.stem_md, Answer.response)
+                    AttemptQuestion.points, QuestionVersion.qtype, cast(QuestionVersion.answer, Text).label("answer"),
+                    QuestionVersion.stem_md, cast(Answer.response, Text).label("response"))
              .join(QuestionVersion, QuestionVersion.id == AttemptQuestion.question_version_id)
              .outerjoin(Answer, and_(Answer.attempt_id == AttemptQuestion.attempt_id,
                                      Answer.question_id == AttemptQuestion.question_id,
