@@ -8,11 +8,11 @@ from __future__ import annotations
 import json
 from typing import Sequence
 
-from sqlalchemy import Integer, Text, bindparam, func, select
+from sqlalchemy import Boolean, Float, Integer, Text, bindparam, func, select
 from sqlalchemy.dialects import postgresql
 
 #: Column types a row set may carry.
-TYPES = {"int": Integer, "text": Text}
+TYPES = {"int": Integer, "text": Text, "float": Float, "bool": Boolean}
 
 
 def row_set(dialect: str, columns: Sequence[tuple[str, str]]):

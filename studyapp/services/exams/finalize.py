@@ -15,7 +15,7 @@ import logging
 from datetime import datetime, timezone
 from typing import NamedTuple
 
-from sqlalchemy import Boolean, Float, Integer, Text, and_, bindparam, cast, func, select, update
+from sqlalchemy import Boolean, Float, Integer, Text, and_, bindparam, case, cast, func, literal, select, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -23,7 +23,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ...domain import grading, scoring, timing
 from ...models import QuestionVersion
 from ...models.exams import Answer, Attempt, AttemptQuestion, Exam, Sitting
-from .. import wrong_book
+from .. import bulk, wrong_book
 from .misses import visible_at_close
 
 log = logging.getLogger(__name__)
@@ -111,18 +111,14 @@ def close_locked(session: Session, attempt: Closing, now: datetime, finalized_by
     to_book = visible_at_close(session, attempt.review_policy, attempt.exam_id, attempt.closes_at, now)
     # Plain rows, not ORM objects, from statements built once: grading is on the hot path of a sitting.
     # Each paper row comes with the answer saved to it up to the deadline (None if none); key and answer
-    # as their JSON texts, decoded through a cache (the same few texts come back in every paper).
+    # as their JSON texts, graded through a cache keyed by those texts (see _graded).
     items_stmt, close_stmt = _grading_statements()
     connection = session.connection()
     items = connection.execute(items_stmt, {"attempt_id": attempt.id, "deadline": attempt.deadline}).all()
     policy = attempt.multiple_policy
-    grade = grading.grade
-    outcomes = [
-        (item, response, grade(item.qtype, _decoded(item.answer), response, item.points, policy, stem=item.stem_md))
-        for item in items
-        for response in (_decoded(item.response),)
-    ]
-    score = scoring.total([o.awarded for _, _, o in outcomes])
+    outcomes = [(item, _graded(item.qtype, item.answer, item.stem_md, item.response, item.points, policy))
+                for item in items]
+    score = scoring.total([o.awarded for _, o in outcomes])
     closed = {
         "submitted_at": ended.astimezone(timezone.utc), "finalized_by": finalized_by,
         "score": score, "passed": scoring.passed(score, attempt.max_score, attempt.pass_percent),
@@ -133,22 +129,32 @@ def close_locked(session: Session, attempt: Closing, now: datetime, finalized_by
     if changed != 1:
         return None
     # All outcomes in one statement (same transaction as the status change).
-    _write_outcomes(connection, [(item.id, o.awarded, o.correct) for item, _, o in outcomes])
+    _write_outcomes(connection, [(item.id, o.awarded, o.correct) for item, o in outcomes])
     for obj in list(session.identity_map.values()):  # Core bypassed the identity map: re-read on next use
         if isinstance(obj, AttemptQuestion):
             session.expire(obj)
     if to_book:  # else services.exams.misses.release records them once the review opens
         wrong_book.record_results(
             session, attempt.user_id,
-            [(item.question_id, item.question_version_id, o.correct, response) for item, response, o in outcomes],
+            [(item.question_id, item.question_version_id, o.correct, _decoded(item.response))
+             for item, o in outcomes],
             now, source="exam",
         )
     session.flush()
     return {"status": "submitted", **closed}
 
 
-#: JSON text -> value, for keys and saved answers at grading. The values are shared: never modified.
-_decoded_text = functools.lru_cache(maxsize=8192)(json.loads)
+@functools.lru_cache(maxsize=16384)
+def _graded(qtype: str, key_json: str, stem: str, response_json: str | None, points: float,
+            policy: str) -> grading.Outcome:
+    """grading.grade of a key and a saved answer given as their JSON texts. Grading is a pure function of
+    its inputs and an Outcome is immutable, so the same texts are graded once per process: a sitting's
+    papers meet the same few keys, stems and answers (a choice, true or false) thousands of times."""
+    return grading.grade(qtype, _decoded(key_json), _decoded(response_json), points, policy, stem=stem)
+
+
+#: JSON text -> value. The values are shared: never modified.
+_decoded_text = functools.lru_cache(maxsize=4096)(json.loads)
 
 
 def _decoded(text: str | None):
@@ -157,10 +163,13 @@ def _decoded(text: str | None):
 
 @functools.cache
 def _grading_statements():
-    # The JSON columns as text (CAST: psycopg would decode json itself), decoded by _decoded.
+    # The JSON columns as text (CAST: psycopg would decode json itself), for _graded.
     items = (select(AttemptQuestion.id, AttemptQuestion.question_id, AttemptQuestion.question_version_id,
                     AttemptQuestion.points, QuestionVersion.qtype, cast(QuestionVersion.answer, Text).label("answer"),
-                    QuestionVersion.stem_md, cast(Answer.response, Text).label("response"))
+                    # Only a fill-in grader reads the stem: no other type's is fetched (or hashed by _graded).
+                    case((QuestionVersion.qtype == "fill_blank", QuestionVersion.stem_md), else_=literal("")
+                         ).label("stem_md"),
+                    cast(Answer.response, Text).label("response"))
              .join(QuestionVersion, QuestionVersion.id == AttemptQuestion.question_version_id)
              .outerjoin(Answer, and_(Answer.attempt_id == AttemptQuestion.attempt_id,
                                      Answer.question_id == AttemptQuestion.question_id,
@@ -180,14 +189,17 @@ def _write_outcomes(connection, rows: list[tuple[int, float, bool]]) -> None:
     """(paper row id, awarded, correct) of every graded question, in one statement."""
     if not rows:
         return
-    if connection.dialect.name == "postgresql":
+    dialect = connection.dialect.name
+    if dialect == "postgresql":
         # One UPDATE joined to the outcomes passed as three arrays: an executemany would be a statement
         # per question for the server (on the machine the app shares), and a round of driver work each.
         ids, awarded, correct = (list(column) for column in zip(*rows))
         connection.execute(_outcomes_from_arrays(), {"ids": ids, "awarded": awarded, "correct": correct})
-    else:  # SQLite runs an executemany in-process, row after row, with no round trips to save
-        connection.execute(_outcome_per_row(), [{"item_id": i, "item_awarded": a, "item_correct": c}
-                                                for i, a, c in rows])
+    else:  # the same UPDATE ... FROM over the outcomes as one JSON text: no per-row binding in Python
+        connection.execute(_outcomes_from_json(), bulk.params(dialect, _OUTCOME_ROWS, rows))
+
+
+_OUTCOME_ROWS = (("id", "int"), ("awarded", "float"), ("correct", "bool"))
 
 
 @functools.cache
@@ -202,10 +214,12 @@ def _outcomes_from_arrays():
 
 
 @functools.cache
-def _outcome_per_row():
+def _outcomes_from_json():
+    # SQLite stores a Boolean as 1/0, which is what json_extract gives for true/false.
     table = AttemptQuestion.__table__
-    return (update(table).where(table.c.id == bindparam("item_id"))
-            .values(awarded=bindparam("item_awarded"), correct=bindparam("item_correct")))
+    given = bulk.row_set("sqlite", _OUTCOME_ROWS)
+    return (update(table).where(table.c.id == given.c.id)
+            .values(awarded=given.c.awarded, correct=given.c.correct))
 
 
 def finalize_if_overdue(session: Session, attempt: Attempt, now: datetime) -> bool:
