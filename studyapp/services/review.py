@@ -9,6 +9,7 @@ The clock is always a parameter.
 from __future__ import annotations
 
 import functools
+import json
 from datetime import datetime
 
 from fsrs import Card, Rating, Scheduler
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from ..models import Question
 from ..models.daily import ReviewCard
 from ..models.practice import WrongAnswer
+from . import bulk
 from .errors import NotFound
 
 #: No fuzzing: the same history gives the same schedule (tests and reproducible support answers).
@@ -44,17 +46,50 @@ def _new(user_id: int, question_id: int, at: datetime) -> ReviewCard:
 def sync(session: Session, user_id: int) -> int:
     """Schedule every open book entry with no card yet, and re-rate cards missed again since; returns how many."""
     rows = session.execute(_unscheduled_statement(), {"user_id": user_id}).all()
-    fresh = []
+    fresh: dict[datetime, list[int]] = {}  # first misses by their moment (one graded exam: one moment)
     for question_id, missed_at, card in rows:
         if card is None:
-            fresh.append(_first_miss(user_id, question_id, missed_at))
+            fresh.setdefault(missed_at, []).append(question_id)
         else:
             _apply(card, Rating.Again, missed_at)
     if fresh:
-        # One INSERT for all new cards: a graded exam can add dozens, inside the submit transaction.
-        session.execute(insert(ReviewCard), fresh)
+        # One INSERT ... SELECT for the new cards of a moment (a graded exam adds dozens, inside the submit
+        # transaction). They share their schedule, computed once: fsrs never reads card_id (checked in
+        # tests/services/test_review), so each card is that one with its own id.
+        dialect = session.get_bind().dialect.name
+        connection = session.connection()
+        for missed_at, question_ids in fresh.items():
+            card = _first_miss(user_id, 0, missed_at)
+            connection.execute(_cards_insert(dialect), {
+                **card, **bulk.params(dialect, _CARD_ROWS, [(q, _with_card_id(card["card_json"], q))
+                                                           for q in question_ids])})
     session.flush()
     return len(rows)
+
+
+_CARD_ROWS = (("question_id", "int"), ("card_json", "text"))
+
+
+@functools.cache
+def _cards_insert(dialect: str):
+    table = ReviewCard.__table__
+    given = bulk.row_set(dialect, _CARD_ROWS)
+    rows = select(bindparam("user_id", type_=table.c.user_id.type), given.c.question_id, given.c.card_json,
+                  bindparam("due_at", type_=table.c.due_at.type), bindparam("reps", type_=table.c.reps.type),
+                  bindparam("last_event_at", type_=table.c.last_event_at.type),
+                  bindparam("last_rating", type_=table.c.last_rating.type))
+    return insert(table).from_select(["user_id", "question_id", "card_json", "due_at", "reps", "last_event_at",
+                                      "last_rating"], rows)
+
+
+def _with_card_id(card_json: str, card_id: int) -> str:
+    """A card's JSON (card_id 0) with another card_id, as Card.to_json() writes it (json.dumps of to_dict())."""
+    if card_json.startswith(_NO_ID):  # card_id first, as fsrs writes it: the text after it is the same
+        return f'{{"card_id": {int(card_id)}, {card_json[len(_NO_ID):]}'
+    return json.dumps(dict(json.loads(card_json), card_id=card_id))
+
+
+_NO_ID = '{"card_id": 0, '
 
 
 @functools.cache

@@ -14,16 +14,18 @@ answer of the same member at the same moment cannot lose a count or trip the uni
 from __future__ import annotations
 
 import functools
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable, Sequence
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import JSON, Integer, String, bindparam, case, cast, func, literal, null, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..models import Question, QuestionVersion
 from ..models.practice import WRONG_SOURCES, WrongAnswer
+from . import bulk
 from .errors import Invalid, NotFound
 from .key_access import Withheld
 
@@ -62,14 +64,14 @@ def record_results(session: Session, user_id: int, results: Iterable[Result], no
 
 
 def _record_misses(session, misses: list[dict], now, source) -> None:
-    """One upsert statement executed for all misses (executemany): a graded 50-question exam is one round
-    trip, not one statement built and sent per miss. Same per-row semantics as a loop of upserts."""
+    """One upsert statement for all misses: a graded 50-question exam is one INSERT ... SELECT over the
+    misses passed together (services.bulk), not a statement built and sent per miss. Same per-row
+    semantics as a loop of upserts."""
     if not misses:
         return
-    stmt = _miss_upsert(session.get_bind().dialect.name)
-    fixed = dict(first_wrong_at=now, last_wrong_at=now, last_source=source, correct_streak=0,
-                 resolved_at=None)
-    # A batch never names a question twice (a multi-row INSERT could not update the same row twice).
+    dialect = session.get_bind().dialect.name
+    connection = session.connection()
+    # A statement never names a question twice (a multi-row INSERT could not update the same row twice).
     batches: list[list[dict]] = [[]]
     seen: set[int] = set()
     for miss in misses:
@@ -77,17 +79,32 @@ def _record_misses(session, misses: list[dict], now, source) -> None:
             batches.append([])
             seen.clear()
         seen.add(miss["question_id"])
-        batches[-1].append({**fixed, **miss})
-    connection = session.connection()
+        batches[-1].append(miss)
     for batch in batches:
-        connection.execute(stmt, batch)
+        # The response as the JSON text the column's own type would write (SQLAlchemy's JSON: json.dumps,
+        # None as 'null').
+        rows = [(m["question_id"], m["last_version_id"], m["wrong_count"], json.dumps(m["last_response"]))
+                for m in batch]
+        connection.execute(_miss_upsert(dialect), {
+            "user_id": batch[0]["user_id"], "now": now, "source": source, **bulk.params(dialect, _MISS_ROWS, rows)})
+
+
+_MISS_ROWS = (("question_id", "int"), ("version_id", "int"), ("wrong_count", "int"), ("response", "text"))
 
 
 @functools.cache
 def _miss_upsert(dialect: str):
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     table = WrongAnswer.__table__
-    stmt = insert(table)
+    given = bulk.row_set(dialect, _MISS_ROWS)
+    now = bindparam("now", type_=table.c.last_wrong_at.type)
+    rows = select(bindparam("user_id", type_=Integer), given.c.question_id, given.c.version_id,
+                  cast(given.c.response, JSON) if dialect == "postgresql" else given.c.response,
+                  given.c.wrong_count, now, now, bindparam("source", type_=String), literal(0, Integer),
+                  null()).where(true())  # WHERE: SQLite reads "ON CONFLICT" after a bare FROM as a join
+    stmt = insert(table).from_select(["user_id", "question_id", "last_version_id", "last_response", "wrong_count",
+                                      "first_wrong_at", "last_wrong_at", "last_source", "correct_streak",
+                                      "resolved_at"], rows)
     return stmt.on_conflict_do_update(
         index_elements=[table.c.user_id, table.c.question_id],
         set_=dict(

@@ -55,3 +55,20 @@ def test_due_counts(db, member_a, contest_bank):
     review.record_review(db.session, member_a.id, questions[0].id, True, NOW + timedelta(minutes=20))
     assert review.due_count(db.session, member_a.id, NOW + timedelta(hours=12)) == 2
     assert len(review.due_question_ids(db.session, member_a.id, NOW + timedelta(hours=1))) == 2
+
+
+def test_cards_of_one_graded_exam_are_each_the_card_fsrs_schedules(db, member_a, contest_bank):
+    """The misses of one exam share their new card's schedule (computed once): each stored card is the one
+    fsrs gives that question on its own, its card_id included."""
+    from fsrs import Card, Rating
+
+    from studyapp.models.daily import ReviewCard
+
+    _, questions = contest_bank
+    wrong_book.record_results(db.session, member_a.id, [(q.id, q.current_version_id, False) for q in questions[:3]],
+                              NOW, source="exam")
+    for q in questions[:3]:
+        card = review.card_for(db.session, member_a.id, q.id)
+        expected, _ = review.SCHEDULER.review_card(Card(card_id=q.id, due=NOW), Rating.Again, NOW)
+        assert isinstance(card, ReviewCard) and card.card_json == expected.to_json()
+        assert (card.due_at, card.last_event_at, card.last_rating, card.reps) == (expected.due, NOW, "again", 0)

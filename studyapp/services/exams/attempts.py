@@ -19,7 +19,7 @@ from ..accounts import SessionClaim, claim_state
 from ..errors import Conflict, Invalid, NotFound, PasswordChangeRequired, Unauthorized
 from . import prepare
 from .definitions import paper_source
-from .finalize import close_attempt, finalize_if_overdue, lock_attempt
+from .finalize import close_attempt, close_locked, finalize_if_overdue, lock_attempt, locked_for_closing
 from .sittings import audience_filter, audience_includes
 
 
@@ -303,10 +303,21 @@ class SubmitResult:
 
 def submit_attempt(session: Session, user: User, attempt_id: int, now: datetime) -> SubmitResult:
     """Grade once; a repeated or concurrent submit returns the same stored result."""
-    attempt = attempt_for_member(session, user, attempt_id, lock=True)
-    if attempt.status == "in_progress":
-        by = "deadline" if timing.is_overdue(now, attempt.deadline) else "member"
-        if not close_attempt(session, attempt, now, by):
-            session.refresh(attempt)  # closed meanwhile by another request: its stored result
-    return SubmitResult(attempt.score, attempt.max_score, bool(attempt.passed), attempt.submitted_at,
-                        attempt.finalized_by)
+    # The attempt as one locked row of plain columns, as attempt_for_member(lock=True) refuses it.
+    row = locked_for_closing(session, attempt_id)
+    if row is None or row.user_id != user.id or row.status == PREPARED:
+        raise NotFound("答卷不存在")
+    _expire_loaded(session, row.id)  # read (and written) with Core: a loaded Attempt object re-reads
+    if row.status == "in_progress":
+        by = "deadline" if timing.is_overdue(now, row.deadline) else "member"
+        closed = close_locked(session, row, now, by)
+        if closed is not None:
+            return SubmitResult(closed["score"], row.max_score, bool(closed["passed"]), closed["submitted_at"], by)
+        row = locked_for_closing(session, attempt_id)  # closed meanwhile by another request: its stored result
+    return SubmitResult(row.score, row.max_score, bool(row.passed), row.submitted_at, row.finalized_by)
+
+
+def _expire_loaded(session: Session, attempt_id: int) -> None:
+    loaded = session.identity_map.get(Attempt.__mapper__.identity_key_from_primary_key((attempt_id,)))
+    if loaded is not None:
+        session.expire(loaded)

@@ -10,18 +10,20 @@ together or not at all.
 from __future__ import annotations
 
 import functools
+import json
 import logging
 from datetime import datetime, timezone
+from typing import NamedTuple
 
-from sqlalchemy import Boolean, Float, Integer, and_, bindparam, func, select, update
+from sqlalchemy import Boolean, Float, Integer, Text, and_, bindparam, case, cast, func, literal, select, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ...domain import grading, scoring, timing
 from ...models import QuestionVersion
-from ...models.exams import Answer, Attempt, AttemptQuestion, Sitting
-from .. import wrong_book
+from ...models.exams import Answer, Attempt, AttemptQuestion, Exam, Sitting
+from .. import bulk, wrong_book
 from .misses import visible_at_close
 
 log = logging.getLogger(__name__)
@@ -51,32 +53,81 @@ def close_attempt(session: Session, attempt: Attempt, now: datetime, finalized_b
         return False
     sitting = attempt.sitting
     exam = sitting.exam
+    closed = close_locked(session, Closing(
+        attempt.id, attempt.user_id, attempt.status, attempt.started_at, attempt.deadline, attempt.max_score,
+        sitting.closes_at, exam.id, exam.multiple_policy, exam.pass_percent, exam.review_policy,
+    ), now, finalized_by)
+    if closed is None:
+        session.expire(attempt)
+        return False
+    # The object now holds what the UPDATE wrote, as a re-read would, without the round trip.
+    for key, value in closed.items():
+        set_committed_value(attempt, key, value)
+    return True
+
+
+class Closing(NamedTuple):
+    """What closing an attempt reads: the attempt's row with its sitting's close and its exam's policies
+    (the columns of locked_for_closing(), or taken from the loaded objects)."""
+
+    id: int
+    user_id: int
+    status: str
+    started_at: datetime
+    deadline: datetime
+    max_score: float
+    closes_at: datetime
+    exam_id: int
+    multiple_policy: str
+    pass_percent: int
+    review_policy: str
+
+
+def locked_for_closing(session: Session, attempt_id: int):
+    """The attempt's row as plain columns (Closing's, then its stored outcome: score, passed, submitted_at,
+    finalized_by), row-locked where the backend supports it; None if there is no such attempt. A submit
+    reads no more: loading the Attempt, Sitting and Exam objects cost more than grading."""
+    return session.connection().execute(
+        _closing_statement(session.get_bind().dialect.name == "postgresql"), {"id": attempt_id}).first()
+
+
+@functools.cache
+def _closing_statement(for_update: bool):
+    stmt = (select(Attempt.id, Attempt.user_id, Attempt.status, Attempt.started_at, Attempt.deadline,
+                   Attempt.max_score, Sitting.closes_at, Exam.id.label("exam_id"), Exam.multiple_policy,
+                   Exam.pass_percent, Exam.review_policy,
+                   Attempt.score, Attempt.passed, Attempt.submitted_at, Attempt.finalized_by)
+            .join(Sitting, Sitting.id == Attempt.sitting_id).join(Exam, Exam.id == Sitting.exam_id)
+            .where(Attempt.id == bindparam("id")))
+    # The attempt's row only: every submit of a sitting reads the same sitting and exam rows.
+    return stmt.with_for_update(of=Attempt.__table__) if for_update else stmt
+
+
+def close_locked(session: Session, attempt: Closing, now: datetime, finalized_by: str) -> dict | None:
+    """Grade the attempt (locked, in progress) and mark it submitted: the columns written, or None if
+    another closer changed it first. A loaded Attempt object of it is left as it was (the caller's to
+    update or expire)."""
     ended = min(now, attempt.deadline)
-    to_book = visible_at_close(session, exam, sitting, now)
+    to_book = visible_at_close(session, attempt.review_policy, attempt.exam_id, attempt.closes_at, now)
     # Plain rows, not ORM objects, from statements built once: grading is on the hot path of a sitting.
-    # Each paper row comes with the answer saved to it up to the deadline (None if none).
+    # Each paper row comes with the answer saved to it up to the deadline (None if none); key and answer
+    # as their JSON texts, graded through a cache keyed by those texts (see _graded).
     items_stmt, close_stmt = _grading_statements()
     connection = session.connection()
     items = connection.execute(items_stmt, {"attempt_id": attempt.id, "deadline": attempt.deadline}).all()
-    outcomes = [
-        (item, grading.grade(item.qtype, item.answer, item.response, item.points, exam.multiple_policy,
-                             stem=item.stem_md))
-        for item in items
-    ]
+    policy = attempt.multiple_policy
+    outcomes = [(item, _graded(item.qtype, item.answer, item.stem_md, item.response, item.points, policy))
+                for item in items]
     score = scoring.total([o.awarded for _, o in outcomes])
     closed = {
         "submitted_at": ended.astimezone(timezone.utc), "finalized_by": finalized_by,
-        "score": score, "passed": scoring.passed(score, attempt.max_score, exam.pass_percent),
+        "score": score, "passed": scoring.passed(score, attempt.max_score, attempt.pass_percent),
         "time_used_seconds": timing.time_used(attempt.started_at, ended, attempt.deadline),
         "book_recorded_at": now.astimezone(timezone.utc) if to_book else None,
     }
     changed = connection.execute(close_stmt, {"attempt_id": attempt.id, **closed}).rowcount
     if changed != 1:
-        session.expire(attempt)
-        return False
-    # The object now holds what the UPDATE wrote, as a re-read would, without the round trip.
-    for key, value in {"status": "submitted", **closed}.items():
-        set_committed_value(attempt, key, value)
+        return None
     # All outcomes in one statement (same transaction as the status change).
     _write_outcomes(connection, [(item.id, o.awarded, o.correct) for item, o in outcomes])
     for obj in list(session.identity_map.values()):  # Core bypassed the identity map: re-read on next use
@@ -85,18 +136,40 @@ def close_attempt(session: Session, attempt: Attempt, now: datetime, finalized_b
     if to_book:  # else services.exams.misses.release records them once the review opens
         wrong_book.record_results(
             session, attempt.user_id,
-            [(item.question_id, item.question_version_id, o.correct, item.response) for item, o in outcomes],
+            [(item.question_id, item.question_version_id, o.correct, _decoded(item.response))
+             for item, o in outcomes],
             now, source="exam",
         )
     session.flush()
-    return True
+    return {"status": "submitted", **closed}
+
+
+@functools.lru_cache(maxsize=16384)
+def _graded(qtype: str, key_json: str, stem: str, response_json: str | None, points: float,
+            policy: str) -> grading.Outcome:
+    """grading.grade of a key and a saved answer given as their JSON texts. Grading is a pure function of
+    its inputs and an Outcome is immutable, so the same texts are graded once per process: a sitting's
+    papers meet the same few keys, stems and answers (a choice, true or false) thousands of times."""
+    return grading.grade(qtype, _decoded(key_json), _decoded(response_json), points, policy, stem=stem)
+
+
+#: JSON text -> value. The values are shared: never modified.
+_decoded_text = functools.lru_cache(maxsize=4096)(json.loads)
+
+
+def _decoded(text: str | None):
+    return None if text is None else _decoded_text(text)
 
 
 @functools.cache
 def _grading_statements():
+    # The JSON columns as text (CAST: psycopg would decode json itself), for _graded.
     items = (select(AttemptQuestion.id, AttemptQuestion.question_id, AttemptQuestion.question_version_id,
-                    AttemptQuestion.points, QuestionVersion.qtype, QuestionVersion.answer,
-                    QuestionVersion.stem_md, Answer.response)
+                    AttemptQuestion.points, QuestionVersion.qtype, cast(QuestionVersion.answer, Text).label("answer"),
+                    # Only a fill-in grader reads the stem: no other type's is fetched (or hashed by _graded).
+                    case((QuestionVersion.qtype == "fill_blank", QuestionVersion.stem_md), else_=literal("")
+                         ).label("stem_md"),
+                    cast(Answer.response, Text).label("response"))
              .join(QuestionVersion, QuestionVersion.id == AttemptQuestion.question_version_id)
              .outerjoin(Answer, and_(Answer.attempt_id == AttemptQuestion.attempt_id,
                                      Answer.question_id == AttemptQuestion.question_id,
@@ -116,14 +189,17 @@ def _write_outcomes(connection, rows: list[tuple[int, float, bool]]) -> None:
     """(paper row id, awarded, correct) of every graded question, in one statement."""
     if not rows:
         return
-    if connection.dialect.name == "postgresql":
+    dialect = connection.dialect.name
+    if dialect == "postgresql":
         # One UPDATE joined to the outcomes passed as three arrays: an executemany would be a statement
         # per question for the server (on the machine the app shares), and a round of driver work each.
         ids, awarded, correct = (list(column) for column in zip(*rows))
         connection.execute(_outcomes_from_arrays(), {"ids": ids, "awarded": awarded, "correct": correct})
-    else:  # SQLite runs an executemany in-process, row after row, with no round trips to save
-        connection.execute(_outcome_per_row(), [{"item_id": i, "item_awarded": a, "item_correct": c}
-                                                for i, a, c in rows])
+    else:  # the same UPDATE ... FROM over the outcomes as one JSON text: no per-row binding in Python
+        connection.execute(_outcomes_from_json(), bulk.params(dialect, _OUTCOME_ROWS, rows))
+
+
+_OUTCOME_ROWS = (("id", "int"), ("awarded", "float"), ("correct", "bool"))
 
 
 @functools.cache
@@ -138,10 +214,12 @@ def _outcomes_from_arrays():
 
 
 @functools.cache
-def _outcome_per_row():
+def _outcomes_from_json():
+    # SQLite stores a Boolean as 1/0, which is what json_extract gives for true/false.
     table = AttemptQuestion.__table__
-    return (update(table).where(table.c.id == bindparam("item_id"))
-            .values(awarded=bindparam("item_awarded"), correct=bindparam("item_correct")))
+    given = bulk.row_set("sqlite", _OUTCOME_ROWS)
+    return (update(table).where(table.c.id == given.c.id)
+            .values(awarded=given.c.awarded, correct=given.c.correct))
 
 
 def finalize_if_overdue(session: Session, attempt: Attempt, now: datetime) -> bool:

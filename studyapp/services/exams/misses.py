@@ -20,14 +20,15 @@ from .. import wrong_book
 from ..key_access import exam_closes_at
 
 
-def visible_at_close(session: Session, exam: Exam, sitting: Sitting, now: datetime) -> bool:
-    """Does the review policy show an attempt submitted now its answers at once?"""
-    if exam.review_policy == "immediate":
+def visible_at_close(session: Session, review_policy: str, exam_id: int, sitting_closes_at: datetime,
+                     now: datetime) -> bool:
+    """Does the exam's review policy show an attempt of this sitting submitted now its answers at once?"""
+    if review_policy == "immediate":
         return True  # the hot path of a sitting: no query
-    if exam.review_policy == "never" or now < sitting.closes_at:
+    if review_policy == "never" or now < sitting_closes_at:
         return False  # "after_close" waits at least for this sitting's close: a submit in time, no query
-    return timing.review_visible(exam.review_policy, True, now, sitting.closes_at,
-                                 exam_closes_at(session, {exam.id}).get(exam.id))
+    return timing.review_visible(review_policy, True, now, sitting_closes_at,
+                                 exam_closes_at(session, {exam_id}).get(exam_id))
 
 
 def release(session: Session, now: datetime, user_id: int | None = None, limit: int = 1000,
