@@ -4,12 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from ..domain import passwords
 from ..models import OrganizerScope, User
-from .errors import Invalid
+from .errors import Invalid, PasswordChangeRequired, Unauthorized
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,36 @@ def claim_state(user_id, version):
     """A scalar subquery for a statement that confirms the claim alongside its own work: the user's
     must_change_password when the claim holds, NULL when it does not."""
     return select(User.must_change_password).where(claim_holds(user_id, version)).scalar_subquery()
+
+
+def with_claim_state(stmt):
+    """The statement plus a claim_state column, for the parameters claim_parameters() gives."""
+    return stmt.add_columns(claim_state(bindparam("claim_user"), bindparam("claim_version")).label("claim_state"))
+
+
+def claim_parameters(member: User | SessionClaim) -> dict:
+    """Bound values for with_claim_state() when member is a claim (none for an authenticated user)."""
+    if isinstance(member, SessionClaim):
+        return {"claim_user": member.user_id, "claim_version": member.version}
+    return {}
+
+
+def confirmed_user_id(session: Session, member: User | SessionClaim, row) -> int:
+    """The id of the member a request acts for. A User was authenticated already (an API token's); a claim
+    is confirmed by the claim_state of the row its statement read (asked on its own when that found no
+    row), refused as every page refuses it: Unauthorized when the session no longer holds,
+    PasswordChangeRequired when the account must choose its password first."""
+    if not isinstance(member, SessionClaim):
+        return member.id
+    if row is not None:
+        state = row.claim_state
+    else:  # nothing to read it with (a rare 404): asked separately, so a stale session is still a 401
+        state = session.scalar(select(claim_state(member.user_id, member.version)))
+    if state is None:
+        raise Unauthorized("登录已过期，请重新登录")
+    if state:
+        raise PasswordChangeRequired("首次登录，请先设置您自己的密码")
+    return member.user_id
 
 
 def verify_credentials(session: Session, username: str, password: str) -> int | None:

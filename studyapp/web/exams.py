@@ -58,6 +58,20 @@ def _login_required():
     return None
 
 
+def _member():
+    """Who a view in hooks.CLAIM_CHECKED_BY_VIEW acts for: the session's claim, which its service confirms
+    in its own statement (no user was loaded for the request)."""
+    return session_claim() or SessionClaim.parse(current_user.get_id())
+
+
+def _session_refused(exc):
+    """What the hooks answer every other page when the claim no longer holds or a password must be chosen."""
+    db.session.rollback()
+    if isinstance(exc, PasswordChangeRequired):
+        return _json_error(403, exc.code, str(exc)) if _wants_json() else redirect(url_for("auth.change_password"))
+    return _json_error(401, "login_required", LOGIN_EXPIRED) if _wants_json() else login_manager.unauthorized()
+
+
 def _attempt_or_404(attempt_id: int):
     try:
         return svc.attempt_for_member(db.session, current_user, attempt_id)
@@ -109,17 +123,11 @@ def save(attempt_id, question_id):
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict) or "answer" not in payload or "seq" not in payload:
         return _json_error(422, "invalid", '请求应为 {"answer": ..., "seq": n}')
-    # No user was loaded for this request: the save's own statement confirms the session's claim.
-    claim = session_claim() or SessionClaim.parse(current_user.get_id())
     try:
-        result = svc.save_answer(db.session, claim, attempt_id, question_id, payload["answer"],
+        result = svc.save_answer(db.session, _member(), attempt_id, question_id, payload["answer"],
                                  payload["seq"], now())
-    except Unauthorized:
-        db.session.rollback()
-        return _json_error(401, "login_required", LOGIN_EXPIRED)
-    except PasswordChangeRequired as exc:
-        db.session.rollback()
-        return _json_error(403, exc.code, str(exc))
+    except (Unauthorized, PasswordChangeRequired) as exc:
+        return _session_refused(exc)
     except NotFound as exc:
         db.session.rollback()
         return _json_error(404, exc.code, str(exc))
@@ -136,7 +144,9 @@ def save(attempt_id, question_id):
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
 def submit(attempt_id):
     try:
-        outcome = svc.submit_attempt(db.session, current_user, attempt_id, now())
+        outcome = svc.submit_attempt(db.session, _member(), attempt_id, now())
+    except (Unauthorized, PasswordChangeRequired) as exc:
+        return _session_refused(exc)
     except NotFound:
         abort(404)
     db.session.commit()

@@ -107,19 +107,21 @@ def submitted(client, auth, db, member, paper, review_policy):
     return attempt_id, questions, statements
 
 
-def test_submit_grades_in_five_statements_while_the_review_waits(client, auth, member_a, paper, db):
+def test_submit_grades_in_four_statements_while_the_review_waits(client, auth, member_a, paper, db):
     _, _, statements = submitted(client, auth, db, member_a, paper, "after_close")
-    # The member; the attempt locked with its sitting and exam; the paper with its saved answers; the
-    # status change; every outcome. The book waits for the sitting's close.
-    assert len(statements) == 5, statements
+    # The attempt locked with its sitting and exam and the session's claim confirmed (no user is loaded
+    # first); the paper with its saved answers; the status change; every outcome. The book waits for the
+    # sitting's close.
+    assert len(statements) == 4, statements
+    assert "session_version" in statements[0], statements[0]
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(WrongAnswer)) == 0
 
 
 def test_submit_with_immediate_review_writes_book_and_cards_in_bulk(client, auth, member_a, paper, db):
     attempt_id, questions, statements = submitted(client, auth, db, member_a, paper, "immediate")
-    # The five above, then the misses (one upsert for all), the unscheduled ones and their new cards.
-    assert len(statements) == 8, statements
+    # The four above, then the misses (one upsert for all), the unscheduled ones and their new cards.
+    assert len(statements) == 7, statements
     db.session.rollback()
     attempt = db.session.get(Attempt, attempt_id)
     assert (attempt.status, attempt.finalized_by, attempt.score) == ("submitted", "member", 10)

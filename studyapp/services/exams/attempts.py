@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session, contains_eager, selectinload
 from ...domain import grading, timing
 from ...models import QuestionVersion, User
 from ...models.exams import PREPARED, Answer, Attempt, AttemptQuestion, Exam, Sitting
-from ..accounts import SessionClaim, claim_state
-from ..errors import Conflict, Invalid, NotFound, PasswordChangeRequired, Unauthorized
+from ..accounts import SessionClaim, claim_parameters, confirmed_user_id, with_claim_state
+from ..errors import Conflict, Invalid, NotFound
 from . import prepare
 from .definitions import paper_source
 from .finalize import close_attempt, close_locked, finalize_if_overdue, lock_attempt, locked_for_closing
@@ -217,23 +217,15 @@ def save_answer(
     when the account must choose a password first): autosave loads no user before it runs."""
     if not isinstance(client_seq, int) or isinstance(client_seq, bool) or not 0 <= client_seq < 2**53:
         raise Invalid("seq 应为非负整数")
-    claim = member if isinstance(member, SessionClaim) else None
-    user_id = claim.user_id if claim else member.id
     # The attempt's row (row-locked where the backend can) with the question's paper row and version,
     # in one round trip and as plain columns: autosave is the busiest request of a sitting, and loading
     # an Attempt object cost more than the statement. The object is loaded only to finalize it.
     dialect = session.get_bind().dialect.name
     connection = session.connection()
-    params = {"attempt_id": attempt_id, "question_id": question_id}
-    if claim:
-        params.update(claim_user=claim.user_id, claim_version=claim.version)
-    item = connection.execute(_save_target_statement(dialect == "postgresql", claim is not None), params).first()
-    if claim:
-        state = item.claim_state if item is not None else _claim_state(session, claim)
-        if state is None:
-            raise Unauthorized("登录已过期，请重新登录")
-        if state:  # must_change_password: the account may do nothing else first, as on every page
-            raise PasswordChangeRequired("首次登录，请先设置您自己的密码")
+    params = {"attempt_id": attempt_id, "question_id": question_id, **claim_parameters(member)}
+    item = connection.execute(_save_target_statement(dialect == "postgresql", isinstance(member, SessionClaim)),
+                              params).first()
+    user_id = confirmed_user_id(session, member, item)
     if item is None or item.user_id != user_id or item.status == PREPARED:
         raise NotFound("答卷不存在")
     _refuse_if_closed(session, item, now)
@@ -255,11 +247,6 @@ def save_answer(
     return SaveResult(False, current)
 
 
-def _claim_state(session: Session, claim: SessionClaim):
-    """The claim's state when there is no attempt to read it with (a rare 404: asked separately)."""
-    return session.scalar(select(claim_state(claim.user_id, claim.version)))
-
-
 @functools.cache
 def _save_target_statement(for_update: bool, with_claim: bool = False):
     stmt = (select(Attempt.id, Attempt.user_id, Attempt.status, Attempt.deadline, AttemptQuestion.option_order,
@@ -269,7 +256,7 @@ def _save_target_statement(for_update: bool, with_claim: bool = False):
             .outerjoin(QuestionVersion, QuestionVersion.id == AttemptQuestion.question_version_id)
             .where(Attempt.id == bindparam("attempt_id")))
     if with_claim:
-        stmt = stmt.add_columns(claim_state(bindparam("claim_user"), bindparam("claim_version")).label("claim_state"))
+        stmt = with_claim_state(stmt)
     # Locks the attempt row only (the joined rows are read, not changed): a concurrent submit waits.
     return stmt.with_for_update(of=Attempt.__table__) if for_update else stmt
 
@@ -301,11 +288,14 @@ class SubmitResult:
     finalized_by: str
 
 
-def submit_attempt(session: Session, user: User, attempt_id: int, now: datetime) -> SubmitResult:
-    """Grade once; a repeated or concurrent submit returns the same stored result."""
+def submit_attempt(session: Session, member: User | SessionClaim, attempt_id: int, now: datetime) -> SubmitResult:
+    """Grade once; a repeated or concurrent submit returns the same stored result.
+
+    member: as for save_answer (a web session's claim is confirmed by the statement that locks the attempt)."""
     # The attempt as one locked row of plain columns, as attempt_for_member(lock=True) refuses it.
-    row = locked_for_closing(session, attempt_id)
-    if row is None or row.user_id != user.id or row.status == PREPARED:
+    row = locked_for_closing(session, attempt_id, member)
+    user_id = confirmed_user_id(session, member, row)
+    if row is None or row.user_id != user_id or row.status == PREPARED:
         raise NotFound("答卷不存在")
     _expire_loaded(session, row.id)  # read (and written) with Core: a loaded Attempt object re-reads
     if row.status == "in_progress":

@@ -24,6 +24,7 @@ from ...domain import grading, scoring, timing
 from ...models import QuestionVersion
 from ...models.exams import Answer, Attempt, AttemptQuestion, Exam, Sitting
 from .. import bulk, wrong_book
+from ..accounts import SessionClaim, claim_parameters, with_claim_state
 from .misses import visible_at_close
 
 log = logging.getLogger(__name__)
@@ -83,22 +84,27 @@ class Closing(NamedTuple):
     review_policy: str
 
 
-def locked_for_closing(session: Session, attempt_id: int):
+def locked_for_closing(session: Session, attempt_id: int, member=None):
     """The attempt's row as plain columns (Closing's, then its stored outcome: score, passed, submitted_at,
     finalized_by), row-locked where the backend supports it; None if there is no such attempt. A submit
-    reads no more: loading the Attempt, Sitting and Exam objects cost more than grading."""
+    reads no more: loading the Attempt, Sitting and Exam objects cost more than grading. member: a web
+    session's claim adds its claim_state (accounts.confirmed_user_id)."""
+    claim = isinstance(member, SessionClaim)
     return session.connection().execute(
-        _closing_statement(session.get_bind().dialect.name == "postgresql"), {"id": attempt_id}).first()
+        _closing_statement(session.get_bind().dialect.name == "postgresql", claim),
+        {"id": attempt_id, **claim_parameters(member)} if claim else {"id": attempt_id}).first()
 
 
 @functools.cache
-def _closing_statement(for_update: bool):
+def _closing_statement(for_update: bool, with_claim: bool = False):
     stmt = (select(Attempt.id, Attempt.user_id, Attempt.status, Attempt.started_at, Attempt.deadline,
                    Attempt.max_score, Sitting.closes_at, Exam.id.label("exam_id"), Exam.multiple_policy,
                    Exam.pass_percent, Exam.review_policy,
                    Attempt.score, Attempt.passed, Attempt.submitted_at, Attempt.finalized_by)
             .join(Sitting, Sitting.id == Attempt.sitting_id).join(Exam, Exam.id == Sitting.exam_id)
             .where(Attempt.id == bindparam("id")))
+    if with_claim:
+        stmt = with_claim_state(stmt)
     # The attempt's row only: every submit of a sitting reads the same sitting and exam rows.
     return stmt.with_for_update(of=Attempt.__table__) if for_update else stmt
 
