@@ -53,10 +53,12 @@ def ancestors(session: Session, unit_id: int) -> list[int]:
     return chain
 
 
-def ancestors_select(unit_id):
+def ancestors_select(unit_id, nesting: bool = False):
     """ancestors() as a SELECT of ids, walked up inside the database: a filter on every member page
-    costs no round trip of its own. unit_id may be a bindparam."""
-    chain = select(Unit.id, Unit.parent_id).where(Unit.id == unit_id).cte("unit_chain", recursive=True)
+    costs no round trip of its own. unit_id may be a bindparam. nesting: the walk's WITH is written inside
+    this SELECT rather than at the head of the whole statement."""
+    chain = select(Unit.id, Unit.parent_id).where(Unit.id == unit_id).cte("unit_chain", recursive=True,
+                                                                          nesting=nesting)
     parent = aliased(Unit)
     chain = chain.union(select(parent.id, parent.parent_id).join(chain, parent.id == chain.c.parent_id))
     return select(chain.c.id)

@@ -89,14 +89,13 @@ def index():
 @bp.route("/sittings/<int:sitting_id>/start", methods=["POST"])
 def start(sitting_id):
     try:
-        attempt, _ = svc.start_attempt(db.session, current_user, sitting_id, now())
+        attempt_id, _ = svc.start_attempt_id(db.session, current_user, sitting_id, now())
     except NotFound:
         abort(404)
     except ServiceError as exc:
         db.session.commit()  # an overdue attempt finalized on the way is kept
         flash(str(exc), "warning")
         return redirect(url_for(".index"))
-    attempt_id = attempt.id  # read before the commit expires it: no SELECT just for the redirect
     db.session.commit()
     return redirect(url_for(".attempt", attempt_id=attempt_id))
 

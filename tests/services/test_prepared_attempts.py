@@ -12,7 +12,8 @@ from studyapp.models import Question, User
 from studyapp.models.exams import PREPARED, Attempt, AttemptQuestion
 from studyapp.services import exams as svc
 from studyapp.services import key_access
-from studyapp.services.errors import NotFound
+from studyapp.domain import timing
+from studyapp.services.errors import Conflict, NotFound
 from studyapp.services.exams import changes, prepare
 from studyapp.services.exams.definitions import ExamInput, RuleInput, draw_paper, update_exam
 from studyapp.services.exams.sittings import create_sitting
@@ -237,3 +238,88 @@ def test_concurrent_preparers_never_give_a_member_two_papers(app, db, drawn_exam
     per_member = db.session.execute(select(Attempt.user_id, func.count()).where(Attempt.sitting_id == sitting_id)
                                     .group_by(Attempt.user_id)).all()
     assert sorted(per_member) == sorted((m, 1) for m in member_ids)
+
+
+def start_both_ways(db, member, sitting_id, now):
+    """Start through start_attempt (the API's, an Attempt) and start_attempt_id (the website's, an id); each
+    in a transaction rolled back, so both see the same paper: [(attempt id, created, status, started_at,
+    deadline)] from each."""
+    seen = []
+    for start in (svc.start_attempt, svc.start_attempt_id):
+        found, created = start(db.session, member, sitting_id, now)
+        db.session.flush()
+        found_id = found if isinstance(found, int) else found.id
+        row = db.session.execute(select(Attempt.status, Attempt.started_at, Attempt.deadline)
+                                 .where(Attempt.id == found_id)).one()
+        seen.append((found_id, created, *row))
+        db.session.rollback()
+    return seen
+
+
+@pytest.mark.parametrize("offset, closes_in, limit", [
+    (timedelta(seconds=59, microseconds=999_600), timedelta(days=1), 30),  # a start just before a whole second
+    (timedelta(0), timedelta(days=1), 30),
+    (timedelta(microseconds=1), timedelta(minutes=10, microseconds=123_456), 30),  # the sitting's close first
+    (timedelta(days=30, hours=15, minutes=50, microseconds=7), timedelta(days=32), 1440),  # over a month's end
+])
+def test_the_start_update_computes_the_deadline_as_timing_does(db, drawn_exam, offset, closes_in, limit):
+    exam, sitting, members, _ = drawn_exam
+    now = NOW + offset
+    exam.time_limit_minutes = limit
+    sitting.closes_at = NOW + closes_in
+    db.session.commit()
+    prepare_now(db, sitting, now)
+    ready_id = prepared_of(db, sitting, members[0])[0].id
+    expected = timing.deadline(now, limit, sitting.closes_at)
+    assert start_both_ways(db, members[0], sitting.id, now) == [(ready_id, True, "in_progress", now, expected)] * 2
+
+
+def test_the_start_update_reaches_members_below_a_unit_and_those_listed(db, drawn_exam, org, make_user, branch_a,
+                                                                      branch_b):
+    exam, _, members, _ = drawn_exam
+    listed = make_user(branch_b)
+    managed = {org.id, branch_a.id, branch_b.id}
+    for sitting in (create_sitting(db.session, managed, exam, "全委", NOW - timedelta(hours=1), NOW + timedelta(days=1),
+                                   unit_ids=[org.id], now=NOW),
+                    create_sitting(db.session, managed, exam, "点名", NOW - timedelta(hours=1), NOW + timedelta(days=1),
+                                   usernames=[listed.username], now=NOW)):
+        db.session.commit()
+        member = listed if sitting.title == "点名" else members[0]
+        ready_id = prepared_of(db, sitting, member)[0].id
+        # The prepared paper itself is started (a paper drawn at start would be another attempt).
+        assert [seen[:3] for seen in start_both_ways(db, member, sitting.id, NOW)] == \
+            [(ready_id, True, "in_progress")] * 2
+
+
+@pytest.mark.parametrize("change, refusal", [
+    ("upcoming", "本场考试未开放"), ("closed", "本场考试已结束"), ("cancelled", None), ("archived", None),
+    ("audience", None),
+])
+def test_a_prepared_paper_is_refused_as_without_one(db, drawn_exam, branch_b, change, refusal):
+    """The start's UPDATE checks the sitting itself; where it refuses, the start says why as it always has,
+    and the paper stays prepared."""
+    exam, sitting, members, _ = drawn_exam
+    prepare_now(db, sitting)
+    member = members[0]
+    ready = prepared_of(db, sitting, member)[0]
+    now = NOW
+    if change == "upcoming":
+        now = sitting.opens_at - timedelta(microseconds=1)
+    elif change == "closed":
+        now = sitting.closes_at
+    elif change == "cancelled":
+        sitting.cancelled_at = NOW - timedelta(minutes=1)
+    elif change == "archived":
+        exam.status = "archived"
+    else:
+        sitting.units[0].unit_id = branch_b.id
+    db.session.commit()
+    for start in (svc.start_attempt, svc.start_attempt_id):
+        if refusal is None:
+            with pytest.raises(NotFound):
+                start(db.session, member, sitting.id, now)
+        else:
+            with pytest.raises(Conflict, match=refusal):
+                start(db.session, member, sitting.id, now)
+        db.session.commit()
+    assert [(a.id, a.status) for a in prepared_of(db, sitting, member)] == [(ready.id, PREPARED)]

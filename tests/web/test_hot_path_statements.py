@@ -12,6 +12,7 @@ from sqlalchemy import event, func, select
 from studyapp.models.daily import ReviewCard
 from studyapp.models.exams import Attempt, AttemptQuestion
 from studyapp.models.practice import WrongAnswer
+from studyapp.services.exams import prepare
 from tests.conftest import recorded_statements
 
 #: Transaction control (SQLite's BEGIN IMMEDIATE/COMMIT are statements; psycopg's are not): not counted.
@@ -66,6 +67,19 @@ def test_a_reading_page_ends_its_transaction_with_commit(client, auth, member_a,
         for name, listener in listeners.items():
             event.remove(db.engine, name, listener)
     assert ends == ["commit"] * 6 + ["rollback"], ends  # a refused request still rolls back
+
+
+def test_start_of_a_prepared_paper_is_the_user_and_one_update(client, auth, member_a, paper, db, clock):
+    sitting, _ = paper()
+    prepare.prepare_sitting(db.session, sitting, clock.now)
+    db.session.commit()
+    sitting_id = sitting.id
+    ready = db.session.scalar(select(Attempt.id).where(Attempt.user_id == member_a.id, Attempt.status == "prepared"))
+    auth.login(member_a)
+    response, statements = counted(db, lambda: client.post(f"/exams/sittings/{sitting_id}/start"))
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/exams/attempts/{ready}")
+    # The member, then the UPDATE that checks the sitting, its exam and audience and starts the paper.
+    assert len(statements) == 2 and statements[1].lstrip().upper().startswith("UPDATE ATTEMPTS"), statements
 
 
 def test_page_autosave_is_two_statements(client, auth, member_a, paper, db):

@@ -5,7 +5,7 @@ When a batch opens at 09:00 its members press 开始 within the same minute; dra
 attempts, the papers of a sitting's audience are drawn ahead, in bulk, each from a seed recorded on its
 attempt. Such an attempt is 'prepared': no start time, no deadline, and no attempt in any page, count or
 report (models.exams.Attempt.started is that rule). Pressing 开始 turns it into an attempt in progress
-with one conditional UPDATE (start_prepared).
+with one conditional UPDATE (start_offered).
 
 - Who: each active audience member with no attempt in the sitting, for their first attempt. A member
   added to the audience afterwards, a second attempt and a make-up sitting draw at start, as before.
@@ -32,15 +32,15 @@ import random
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, delete, or_, select, update
+from sqlalchemy import Interval, String, bindparam, cast, delete, func, literal_column, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from ...domain import timing
-from ...models import Question
+from ...models import Question, User
 from ...models.exams import PREPARED, Attempt, AttemptQuestion, Exam, Sitting
+from ...models.types import UTCDateTime
 from .definitions import PaperSource, paper_source
-from .sittings import audience_ids
+from .sittings import audience_ids, audience_includes
 
 #: Sittings opening within this time are prepared (on creating or editing them, and by the CLI's default).
 DEFAULT_HORIZON = timedelta(hours=24)
@@ -119,30 +119,73 @@ def discard(session: Session, *conditions) -> int:
                            execution_options={"synchronize_session": False}).rowcount
 
 
-def start_prepared(session: Session, user_id: int, sitting: Sitting, now: datetime) -> Attempt | None:
-    """Start the member's prepared paper in the sitting: one conditional UPDATE ... RETURNING the attempt.
+def start_offered(session: Session, user: User, sitting_id: int, now: datetime) -> Attempt | None:
+    """Start the member's prepared paper in the sitting if it is offered to them and open now: one
+    conditional UPDATE ... RETURNING the attempt, which checks the sitting, its exam and audience itself
+    and computes the deadline (timing.deadline) in the database.
 
-    None when it changed no row: the member has no prepared paper, a concurrent start took it first, or it
-    holds a question the bank has retired or edited since (the caller then draws a paper, as without one)."""
-    deadline = timing.deadline(now, sitting.exam.time_limit_minutes, sitting.closes_at)
-    return session.scalars(_start_statement(), {"the_sitting": sitting.id, "the_member": user_id, "now": now,
-                                                 "the_deadline": deadline}).first()
+    None when it changed no row: the sitting is not offered to the member or not open, the member has no
+    prepared paper, a concurrent start took it first, or it holds a question the bank has retired or edited
+    since. The caller then takes the path without a prepared paper, which says which."""
+    return session.scalars(_start_statement(session.get_bind().dialect.name, orm=True),
+                           _start_parameters(user, sitting_id, now)).first()
+
+
+def start_offered_id(session: Session, user: User, sitting_id: int, now: datetime) -> int | None:
+    """start_offered for a caller that needs only the attempt's id (the website redirects to it): the same
+    statement with no ORM object, which at 09:00 cost more than the statement itself."""
+    return session.connection().execute(_start_statement(session.get_bind().dialect.name, orm=False),
+                                        _start_parameters(user, sitting_id, now)).scalar()
+
+
+def _start_parameters(user: User, sitting_id: int, now: datetime) -> dict:
+    return {"the_sitting": sitting_id, "the_member": user.id, "the_unit": user.unit_id, "now": now}
+
+
+def _deadline_sql(dialect: str):
+    """timing.deadline in SQL: min(now + the exam's time limit, the sitting's close), to the microsecond."""
+    now = bindparam("now", type_=UTCDateTime)
+    if dialect == "postgresql":
+        return func.least(now + Exam.time_limit_minutes * literal_column("interval '1 minute'", Interval),
+                          Sitting.closes_at)
+    # SQLite holds UTC times as 'YYYY-MM-DD HH:MM:SS.ffffff' text, ordered as the times are. Whole minutes
+    # are added to the seconds-long head and the microseconds put back: datetime() keeps milliseconds
+    # only, and would round a time just before a whole second up to it.
+    later = func.datetime(func.substr(now, _sql(1), _sql(19)),
+                          _sql("+").concat(cast(Exam.time_limit_minutes, String)).concat(_sql(" minutes")))
+    return func.min(later.concat(func.substr(now, _sql(20))), Sitting.closes_at)
+
+
+def _sql(value):
+    """A constant written into the statement, not bound: SQLite prepares a statement again on every run
+    when a bound value could decide its plan (`status = ?` against the partial indexes on status), which
+    cost the start more than running it."""
+    return literal_column(f"'{value}'" if isinstance(value, str) else str(value))
 
 
 @functools.cache
-def _start_statement():
+def _start_statement(dialect: str, orm: bool):
     items, questions = AttemptQuestion.__table__, Question.__table__
     stale = (select(items.c.id).join(questions, questions.c.id == items.c.question_id)
              .where(items.c.attempt_id == Attempt.id,
-                    or_(questions.c.status != "active", questions.c.current_version_id != items.c.question_version_id))
+                    or_(questions.c.status != _sql("active"),
+                        questions.c.current_version_id != items.c.question_version_id))
              .exists())
-    # At most one row: one prepared paper per member and sitting (uq_attempts_one_prepared).
-    return (update(Attempt)
+    now = bindparam("now", type_=UTCDateTime)
+    # At most one row: one prepared paper per member and sitting (uq_attempts_one_prepared). The sitting
+    # and exam are read in the same statement (UPDATE ... FROM), and not locked by it.
+    stmt = (update(Attempt)
             .where(Attempt.sitting_id == bindparam("the_sitting"), Attempt.user_id == bindparam("the_member"),
-                   Attempt.status == PREPARED, ~stale)
-            .values(status="in_progress", started_at=bindparam("now"), deadline=bindparam("the_deadline"))
-            .returning(Attempt)
-            .execution_options(synchronize_session=False, populate_existing=True))
+                   Attempt.status == _sql(PREPARED), ~stale,
+                   Sitting.id == Attempt.sitting_id, Exam.id == Sitting.exam_id,
+                   Exam.status == _sql("published"), Sitting.cancelled_at.is_(None),
+                   Sitting.opens_at <= now, Sitting.closes_at > now,
+                   # The unit walk's WITH nested in the clause: the statement reads as the write it is.
+                   audience_includes(bindparam("the_member"), bindparam("the_unit"), nesting=True))
+            .values(status=_sql("in_progress"), started_at=now, deadline=_deadline_sql(dialect)))
+    if orm:
+        return stmt.returning(Attempt).execution_options(synchronize_session=False, populate_existing=True)
+    return stmt.returning(Attempt.id)
 
 
 def _lock_exam(session: Session, exam_id: int) -> Exam:

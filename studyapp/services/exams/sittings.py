@@ -134,12 +134,13 @@ def create_sitting(
     return sitting
 
 
-def audience_includes(user_id, unit_id):
+def audience_includes(user_id, unit_id, nesting: bool = False):
     """A WHERE clause on Sitting: its audience includes the member (a unit at or above theirs, or listed by
-    name), walked inside the database with no round trip of its own; the ids may be bindparams."""
+    name), walked inside the database with no round trip of its own; the ids may be bindparams. nesting:
+    as scope.ancestors_select (an UPDATE using the clause then still starts with UPDATE)."""
     return or_(
         select(SittingUnit.sitting_id).where(SittingUnit.sitting_id == Sitting.id,
-                                             SittingUnit.unit_id.in_(ancestors_select(unit_id))).exists(),
+                                             SittingUnit.unit_id.in_(ancestors_select(unit_id, nesting))).exists(),
         select(SittingMember.sitting_id).where(SittingMember.sitting_id == Sitting.id,
                                                SittingMember.user_id == user_id).exists(),
     )
