@@ -69,11 +69,26 @@ def confirmed_user_id(session: Session, member: User | SessionClaim, row) -> int
         state = row.claim_state
     else:  # nothing to read it with (a rare 404): asked separately, so a stale session is still a 401
         state = session.scalar(select(claim_state(member.user_id, member.version)))
+    _refuse_unless_held(state)
+    return member.user_id
+
+
+def confirmed_user(session: Session, member: User | SessionClaim) -> User:
+    """The member as a User: an authenticated user as is, a claim's user once it holds (refused as
+    confirmed_user_id refuses), for the work beyond a statement that confirmed the claim by itself."""
+    if not isinstance(member, SessionClaim):
+        return member
+    user = session.scalar(select(User).where(claim_holds(member.user_id, member.version)))
+    _refuse_unless_held(None if user is None else user.must_change_password)
+    return user
+
+
+def _refuse_unless_held(state) -> None:
+    """state: claim_state's value (None: the claim does not hold; True: a password must be chosen first)."""
     if state is None:
         raise Unauthorized("登录已过期，请重新登录")
     if state:
         raise PasswordChangeRequired("首次登录，请先设置您自己的密码")
-    return member.user_id
 
 
 def verify_credentials(session: Session, username: str, password: str) -> int | None:

@@ -89,7 +89,9 @@ def index():
 @bp.route("/sittings/<int:sitting_id>/start", methods=["POST"])
 def start(sitting_id):
     try:
-        attempt_id, _ = svc.start_attempt_id(db.session, current_user, sitting_id, now())
+        attempt_id, _ = svc.start_attempt_id(db.session, _member(), sitting_id, now())
+    except (Unauthorized, PasswordChangeRequired) as exc:
+        return _session_refused(exc)
     except NotFound:
         abort(404)
     except ServiceError as exc:

@@ -22,11 +22,11 @@ WRITING_GETS = {"contests.play", "daily.today"}
 #: (a deliberately slow hash) before it writes, and must not hold SQLite's write lock meanwhile.
 READ_THEN_WRITE = {"auth.login", "api.create_token"}
 #: Views whose own statement confirms the session's claim (services.accounts.claim_state) instead of the
-#: user being loaded before they run: the busiest requests of a sitting (autosave, submit) then cost one
-#: statement less and no ORM user. Such a view takes the claim from session_claim() and must refuse, as
+#: user being loaded before they run: the busiest requests of a sitting (start, autosave, submit) then cost
+#: one statement less and no ORM user. Such a view takes the claim from session_claim() and must refuse, as
 #: the hooks would, a claim that no longer holds (401 or the login page) and an account that must change
 #: its password (403 or the password page): services.accounts.confirmed_user_id.
-CLAIM_CHECKED_BY_VIEW = {"exams.save", "exams.submit"}
+CLAIM_CHECKED_BY_VIEW = {"exams.start", "exams.save", "exams.submit"}
 #: Endpoints a user who must change the password may still reach.
 OPEN_DURING_FORCED_CHANGE = {"auth.change_password", "auth.logout", "static", "bootstrap.static"}
 

@@ -147,6 +147,50 @@ def test_autosave_refuses_a_session_that_no_longer_holds(client, auth, db, membe
     assert tuple(saved) == ("C", 3)
 
 
+def test_start_and_submit_refuse_a_session_that_no_longer_holds(client, auth, db, member_a, setup, clock):
+    """Start and submit confirm the session in their own statements too: a prepared paper is not started
+    and a paper is not graded for a session ended elsewhere or an account that must change its password;
+    the member gets the login or password page, as on every other page."""
+    from studyapp.services import accounts
+    from studyapp.services.exams import prepare
+
+    _, sitting, _ = setup
+    prepare.prepare_sitting(db.session, sitting, clock.now)
+    db.session.commit()
+    sitting_id = sitting.id
+    auth.login(member_a)
+
+    def set_user(**fields):
+        db.session.rollback()
+        user = db.session.get(type(member_a), member_a.id)
+        for name, value in fields.items():
+            setattr(user, name, value)
+        db.session.commit()
+
+    def statuses():
+        db.session.rollback()
+        return set(db.session.scalars(select(Attempt.status).where(Attempt.user_id == member_a.id)))
+
+    set_user(must_change_password=True)
+    refused = client.post(f"/exams/sittings/{sitting_id}/start")
+    assert refused.status_code == 302 and refused.headers["Location"].endswith("/password")
+    assert statuses() == {"prepared"}
+    set_user(must_change_password=False)
+    attempt_id = start(client, sitting)
+    assert statuses() == {"in_progress"}
+
+    db.session.rollback()
+    accounts.log_out_everywhere(db.session, db.session.get(type(member_a), member_a.id))
+    db.session.commit()
+    form = client.post(f"/exams/attempts/{attempt_id}/submit")
+    assert form.status_code == 302 and "/login" in form.headers["Location"]
+    api_like = client.post(f"/exams/attempts/{attempt_id}/submit", headers={"Accept": "application/json"})
+    assert api_like.status_code == 401 and api_like.get_json()["error"]["code"] == "login_required"
+    assert statuses() == {"in_progress"}  # nothing graded for the stale session
+    again = client.post(f"/exams/sittings/{sitting_id}/start")
+    assert again.status_code == 302 and "/login" in again.headers["Location"]
+
+
 def test_review_withheld_until_sitting_closes(client, auth, db, member_a, setup, clock):
     exam, sitting, q = setup
     exam.review_policy = "after_close"

@@ -69,7 +69,7 @@ def test_a_reading_page_ends_its_transaction_with_commit(client, auth, member_a,
     assert ends == ["commit"] * 6 + ["rollback"], ends  # a refused request still rolls back
 
 
-def test_start_of_a_prepared_paper_is_the_user_and_one_update(client, auth, member_a, paper, db, clock):
+def test_start_of_a_prepared_paper_is_one_update(client, auth, member_a, paper, db, clock):
     sitting, _ = paper()
     prepare.prepare_sitting(db.session, sitting, clock.now)
     db.session.commit()
@@ -78,8 +78,10 @@ def test_start_of_a_prepared_paper_is_the_user_and_one_update(client, auth, memb
     auth.login(member_a)
     response, statements = counted(db, lambda: client.post(f"/exams/sittings/{sitting_id}/start"))
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/exams/attempts/{ready}")
-    # The member, then the UPDATE that checks the sitting, its exam and audience and starts the paper.
-    assert len(statements) == 2 and statements[1].lstrip().upper().startswith("UPDATE ATTEMPTS"), statements
+    # The UPDATE that confirms the session's claim, checks the sitting, its exam and audience and starts the
+    # paper: no user is loaded first.
+    assert len(statements) == 1 and statements[0].lstrip().upper().startswith("UPDATE ATTEMPTS"), statements
+    assert "session_version" in statements[0], statements[0]
 
 
 def test_page_autosave_is_two_statements(client, auth, member_a, paper, db):

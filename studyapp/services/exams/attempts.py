@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, contains_eager, selectinload
 from ...domain import grading, timing
 from ...models import QuestionVersion, User
 from ...models.exams import PREPARED, Answer, Attempt, AttemptQuestion, Exam, Sitting
-from ..accounts import SessionClaim, claim_parameters, confirmed_user_id, with_claim_state
+from ..accounts import SessionClaim, claim_parameters, confirmed_user, confirmed_user_id, with_claim_state
 from ..errors import Conflict, Invalid, NotFound
 from . import prepare
 from .definitions import paper_source
@@ -91,13 +91,15 @@ def start_attempt(session: Session, user: User, sitting_id: int, now: datetime) 
     return _start_unprepared(session, user, sitting_id, now)
 
 
-def start_attempt_id(session: Session, user: User, sitting_id: int, now: datetime) -> tuple[int, bool]:
+def start_attempt_id(session: Session, member: User | SessionClaim, sitting_id: int, now: datetime
+                     ) -> tuple[int, bool]:
     """start_attempt for a caller that needs only the attempt's id (the website's redirect): the 09:00 path
-    is one statement and builds no ORM object."""
-    ready = prepare.start_offered_id(session, user, sitting_id, now)
+    is one statement and builds no ORM object; for a web session's claim (as save_answer takes it) that
+    statement confirms the claim too, and the user is loaded only if it finds no prepared paper."""
+    ready = prepare.start_offered_id(session, member, sitting_id, now)
     if ready is not None:
         return ready, True
-    attempt, created = _start_unprepared(session, user, sitting_id, now)
+    attempt, created = _start_unprepared(session, confirmed_user(session, member), sitting_id, now)
     return attempt.id, created
 
 

@@ -32,13 +32,15 @@ import random
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import Interval, String, bindparam, cast, delete, func, literal_column, or_, select, update
+from sqlalchemy import (Interval, String, bindparam, cast, delete, false, func, literal_column, or_, select, true,
+                        update)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ...models import Question, User
 from ...models.exams import PREPARED, Attempt, AttemptQuestion, Exam, Sitting
 from ...models.types import UTCDateTime
+from ..accounts import SessionClaim, claim_state
 from .definitions import PaperSource, paper_source
 from .sittings import audience_ids, audience_includes
 
@@ -131,15 +133,22 @@ def start_offered(session: Session, user: User, sitting_id: int, now: datetime) 
                            _start_parameters(user, sitting_id, now)).first()
 
 
-def start_offered_id(session: Session, user: User, sitting_id: int, now: datetime) -> int | None:
+def start_offered_id(session: Session, member: User | SessionClaim, sitting_id: int, now: datetime) -> int | None:
     """start_offered for a caller that needs only the attempt's id (the website redirects to it): the same
-    statement with no ORM object, which at 09:00 cost more than the statement itself."""
-    return session.connection().execute(_start_statement(session.get_bind().dialect.name, orm=False),
-                                        _start_parameters(user, sitting_id, now)).scalar()
+    statement with no ORM object, which at 09:00 cost more than the statement itself. For a web session's
+    claim the statement also confirms it (accounts.claim_state), so no user is loaded first; None also
+    when the claim does not hold (the caller's path without a prepared paper says so)."""
+    claim = isinstance(member, SessionClaim)
+    return session.connection().execute(_start_statement(session.get_bind().dialect.name, orm=False,
+                                                         with_claim=claim),
+                                        _start_parameters(member, sitting_id, now)).scalar()
 
 
-def _start_parameters(user: User, sitting_id: int, now: datetime) -> dict:
-    return {"the_sitting": sitting_id, "the_member": user.id, "the_unit": user.unit_id, "now": now}
+def _start_parameters(member: User | SessionClaim, sitting_id: int, now: datetime) -> dict:
+    if isinstance(member, SessionClaim):
+        return {"the_sitting": sitting_id, "the_member": member.user_id, "claim_version": member.version,
+                "now": now}
+    return {"the_sitting": sitting_id, "the_member": member.id, "the_unit": member.unit_id, "now": now}
 
 
 def _deadline_sql(dialect: str):
@@ -164,7 +173,7 @@ def _sql(value):
 
 
 @functools.cache
-def _start_statement(dialect: str, orm: bool):
+def _start_statement(dialect: str, orm: bool, with_claim: bool = False):
     items, questions = AttemptQuestion.__table__, Question.__table__
     stale = (select(items.c.id).join(questions, questions.c.id == items.c.question_id)
              .where(items.c.attempt_id == Attempt.id,
@@ -172,6 +181,10 @@ def _start_statement(dialect: str, orm: bool):
                         questions.c.current_version_id != items.c.question_version_id))
              .exists())
     now = bindparam("now", type_=UTCDateTime)
+    unit, signed_in = bindparam("the_unit"), true()
+    if with_claim:  # the member's unit read by the statement, and only while the session's claim holds
+        unit = select(User.unit_id).where(User.id == bindparam("the_member")).scalar_subquery()
+        signed_in = claim_state(bindparam("the_member"), bindparam("claim_version")) == false()
     # At most one row: one prepared paper per member and sitting (uq_attempts_one_prepared). The sitting
     # and exam are read in the same statement (UPDATE ... FROM), and not locked by it.
     stmt = (update(Attempt)
@@ -181,7 +194,7 @@ def _start_statement(dialect: str, orm: bool):
                    Exam.status == _sql("published"), Sitting.cancelled_at.is_(None),
                    Sitting.opens_at <= now, Sitting.closes_at > now,
                    # The unit walk's WITH nested in the clause: the statement reads as the write it is.
-                   audience_includes(bindparam("the_member"), bindparam("the_unit"), nesting=True))
+                   audience_includes(bindparam("the_member"), unit, nesting=True), signed_in)
             .values(status=_sql("in_progress"), started_at=now, deadline=_deadline_sql(dialect)))
     if orm:
         return stmt.returning(Attempt).execution_options(synchronize_session=False, populate_existing=True)
