@@ -25,6 +25,7 @@ from ...models import QuestionVersion
 from ...models.exams import Answer, Attempt, AttemptQuestion, Exam, Sitting
 from .. import bulk, wrong_book
 from ..accounts import SessionClaim, claim_parameters, with_claim_state
+from ..sql_constants import constant
 from .misses import visible_at_close
 
 log = logging.getLogger(__name__)
@@ -183,7 +184,7 @@ def _grading_statements():
              .where(AttemptQuestion.attempt_id == bindparam("attempt_id")).order_by(AttemptQuestion.position))
     table = Attempt.__table__
     # Conditional: of two closers racing, only the one whose UPDATE changes the row writes outcomes.
-    close = (update(table).where(table.c.id == bindparam("attempt_id"), table.c.status == "in_progress")
+    close = (update(table).where(table.c.id == bindparam("attempt_id"), table.c.status == constant("in_progress"))
              .values(status="submitted", submitted_at=bindparam("submitted_at"),
                      finalized_by=bindparam("finalized_by"), score=bindparam("score"), passed=bindparam("passed"),
                      time_used_seconds=bindparam("time_used_seconds"),

@@ -41,6 +41,7 @@ from ...models import Question, User
 from ...models.exams import PREPARED, Attempt, AttemptQuestion, Exam, Sitting
 from ...models.types import UTCDateTime
 from ..accounts import SessionClaim, claim_state
+from ..sql_constants import constant
 from .definitions import PaperSource, paper_source
 from .sittings import audience_ids, audience_includes
 
@@ -160,16 +161,9 @@ def _deadline_sql(dialect: str):
     # SQLite holds UTC times as 'YYYY-MM-DD HH:MM:SS.ffffff' text, ordered as the times are. Whole minutes
     # are added to the seconds-long head and the microseconds put back: datetime() keeps milliseconds
     # only, and would round a time just before a whole second up to it.
-    later = func.datetime(func.substr(now, _sql(1), _sql(19)),
-                          _sql("+").concat(cast(Exam.time_limit_minutes, String)).concat(_sql(" minutes")))
-    return func.min(later.concat(func.substr(now, _sql(20))), Sitting.closes_at)
-
-
-def _sql(value):
-    """A constant written into the statement, not bound: SQLite prepares a statement again on every run
-    when a bound value could decide its plan (`status = ?` against the partial indexes on status), which
-    cost the start more than running it."""
-    return literal_column(f"'{value}'" if isinstance(value, str) else str(value))
+    later = func.datetime(func.substr(now, constant(1), constant(19)),
+                          constant("+").concat(cast(Exam.time_limit_minutes, String)).concat(constant(" minutes")))
+    return func.min(later.concat(func.substr(now, constant(20))), Sitting.closes_at)
 
 
 @functools.cache
@@ -177,7 +171,7 @@ def _start_statement(dialect: str, orm: bool, with_claim: bool = False):
     items, questions = AttemptQuestion.__table__, Question.__table__
     stale = (select(items.c.id).join(questions, questions.c.id == items.c.question_id)
              .where(items.c.attempt_id == Attempt.id,
-                    or_(questions.c.status != _sql("active"),
+                    or_(questions.c.status != constant("active"),
                         questions.c.current_version_id != items.c.question_version_id))
              .exists())
     now = bindparam("now", type_=UTCDateTime)
@@ -189,13 +183,13 @@ def _start_statement(dialect: str, orm: bool, with_claim: bool = False):
     # and exam are read in the same statement (UPDATE ... FROM), and not locked by it.
     stmt = (update(Attempt)
             .where(Attempt.sitting_id == bindparam("the_sitting"), Attempt.user_id == bindparam("the_member"),
-                   Attempt.status == _sql(PREPARED), ~stale,
+                   Attempt.status == constant(PREPARED), ~stale,
                    Sitting.id == Attempt.sitting_id, Exam.id == Sitting.exam_id,
-                   Exam.status == _sql("published"), Sitting.cancelled_at.is_(None),
+                   Exam.status == constant("published"), Sitting.cancelled_at.is_(None),
                    Sitting.opens_at <= now, Sitting.closes_at > now,
                    # The unit walk's WITH nested in the clause: the statement reads as the write it is.
                    audience_includes(bindparam("the_member"), unit, nesting=True), signed_in)
-            .values(status=_sql("in_progress"), started_at=now, deadline=_deadline_sql(dialect)))
+            .values(status=constant("in_progress"), started_at=now, deadline=_deadline_sql(dialect)))
     if orm:
         return stmt.returning(Attempt).execution_options(synchronize_session=False, populate_existing=True)
     return stmt.returning(Attempt.id)
