@@ -119,3 +119,15 @@ def save_lines(members: list[Member]) -> list[tuple]:
                 lines.append(("PUT", f"/exams/attempts/{member.attempt_id}/answers/{q['qid']}", member.cookie,
                               member.csrf, body))
     return lines
+
+
+def logged_in(app, username, password):
+    """An in-process Flask test client logged in as the member, and the CSRF token of its pages (the
+    profiling scripts drive the app without a server)."""
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    reply = client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+    assert reply.status_code == 302, reply.status_code
+    page = client.get("/exams/").get_data(as_text=True)
+    return client, re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)

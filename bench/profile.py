@@ -22,7 +22,6 @@ import argparse
 import contextlib
 import json
 import os
-import re
 import sys
 import tempfile
 import time
@@ -36,7 +35,7 @@ from sqlalchemy import event  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
 
 from build_db import build  # noqa: E402
-from client import answer_for, parse_paper  # noqa: E402
+from client import answer_for, logged_in, parse_paper  # noqa: E402
 from run import PG_ADMIN_URL, database  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -106,16 +105,6 @@ def measure(name: str, calls: list, counter: StatementCounter, count: int) -> Fi
     profiler.stop()
     (RESULTS / f"profile-{name}.txt").write_text(profiler.output_text(unicode=True, show_all=False))
     return Figures(name, count, round(cpu, 3), round(wall, 3), round(statements, 2))
-
-
-def logged_in(app, username, password):
-    client = app.test_client()
-    page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    reply = client.post("/login", data={"username": username, "password": password, "csrf_token": token})
-    assert reply.status_code == 302, reply.status_code
-    page = client.get("/exams/").get_data(as_text=True)
-    return client, re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
 
 
 def api_token(client, username, password) -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import re
 import sys
 import tempfile
 import time
@@ -31,20 +30,10 @@ from sqlalchemy import event  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
 
 from build_db import build  # noqa: E402
-from client import answer_for, parse_paper  # noqa: E402
+from client import answer_for, logged_in, parse_paper  # noqa: E402
 from run import PG_ADMIN_URL, database  # noqa: E402
 
 WARM_UP = 5
-
-
-def logged_in(app, username, password):
-    client = app.test_client()
-    page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    reply = client.post("/login", data={"username": username, "password": password, "csrf_token": token})
-    assert reply.status_code == 302, reply.status_code
-    page = client.get("/exams/").get_data(as_text=True)
-    return client, re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
 
 
 def main() -> None:

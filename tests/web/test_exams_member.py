@@ -29,6 +29,15 @@ def start(client, sitting):
     return int(re.search(r"/attempts/(\d+)", response.headers["Location"]).group(1))
 
 
+def _set_user(db, member, **fields):
+    """Change the member's account as an administrator would, between the member's requests."""
+    db.session.rollback()
+    user = db.session.get(type(member), member.id)
+    for name, value in fields.items():
+        setattr(user, name, value)
+    db.session.commit()
+
+
 def put(client, attempt_id, question, answer, seq):
     return client.put(f"/exams/attempts/{attempt_id}/answers/{question.id}", json={"answer": answer, "seq": seq})
 
@@ -117,17 +126,10 @@ def test_autosave_refuses_a_session_that_no_longer_holds(client, auth, db, membe
     missing = client.put(f"/exams/attempts/{attempt_id + 999}/answers/{q['single'].id}", json={"answer": "B", "seq": 1})
     assert missing.status_code == 404  # a live session asking for a paper that does not exist
 
-    def changed(**fields):
-        db.session.rollback()
-        user = db.session.get(type(member_a), member_a.id)
-        for name, value in fields.items():
-            setattr(user, name, value)
-        db.session.commit()
-
-    changed(must_change_password=True)
+    _set_user(db, member_a, must_change_password=True)
     forced = put(client, attempt_id, q["single"], "C", 2)
     assert forced.status_code == 403 and forced.get_json()["error"]["code"] == "password_change_required"
-    changed(must_change_password=False)
+    _set_user(db, member_a, must_change_password=False)
     assert put(client, attempt_id, q["single"], "C", 3).get_json() == {"stored": True, "seq": 3}
 
     db.session.rollback()
@@ -139,7 +141,7 @@ def test_autosave_refuses_a_session_that_no_longer_holds(client, auth, db, membe
     assert gone.status_code == 401  # stale is stale, whatever the paper
 
     auth.login(member_a)
-    changed(active=False)
+    _set_user(db, member_a, active=False)
     assert put(client, attempt_id, q["single"], "D", 6).status_code == 401
     db.session.rollback()
     saved = db.session.execute(select(Answer.response, Answer.client_seq).where(
@@ -160,22 +162,15 @@ def test_start_and_submit_refuse_a_session_that_no_longer_holds(client, auth, db
     sitting_id = sitting.id
     auth.login(member_a)
 
-    def set_user(**fields):
-        db.session.rollback()
-        user = db.session.get(type(member_a), member_a.id)
-        for name, value in fields.items():
-            setattr(user, name, value)
-        db.session.commit()
-
     def statuses():
         db.session.rollback()
         return set(db.session.scalars(select(Attempt.status).where(Attempt.user_id == member_a.id)))
 
-    set_user(must_change_password=True)
+    _set_user(db, member_a, must_change_password=True)
     refused = client.post(f"/exams/sittings/{sitting_id}/start")
     assert refused.status_code == 302 and refused.headers["Location"].endswith("/password")
     assert statuses() == {"prepared"}
-    set_user(must_change_password=False)
+    _set_user(db, member_a, must_change_password=False)
     attempt_id = start(client, sitting)
     assert statuses() == {"in_progress"}
 
