@@ -30,9 +30,6 @@ class SessionClaim:
             return None
         return cls(int(user_id), int(version))
 
-    def __str__(self) -> str:
-        return f"{self.user_id}:{self.version}"
-
 
 def claim_holds(user_id, version) -> ColumnElement[bool]:
     """The one rule of a live session, for every statement that confirms a claim (bound values or

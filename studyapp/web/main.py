@@ -30,14 +30,12 @@ def site_nav() -> Markup:
     bar_key = (request.script_root, current_user.role, len(nav.NAV))
     bar = cache.get(bar_key)
     if bar is None:
-        members, manage = nav.bar(current_user.role)
-        urls = {entry.endpoint: fixed_url(entry.endpoint) for entry in members + manage}
-        bar = cache[bar_key] = (members, manage, members + manage, urls.__getitem__)
-    members, manage, entries, url = bar
+        bar = cache[bar_key] = nav.bar(current_user.role)
+    members, manage = bar
     if not members:
         return Markup()
     endpoint, path = request.endpoint, request.path
-    current = nav.current(entries, endpoint, path, url)
+    current = nav.current(members + manage, endpoint, path, fixed_url)
     in_manage = path.startswith(("/manage", "/admin"))
     key = (*bar_key, current, endpoint == "main.home", in_manage)
     if key not in cache:

@@ -165,10 +165,10 @@ def _draw_and_start(session: Session, user: User, sitting: Sitting, used: int, n
     return attempt
 
 
-def attempt_for_member(session: Session, user: User, attempt_id: int, lock: bool = False) -> Attempt:
+def attempt_for_member(session: Session, user: User, attempt_id: int) -> Attempt:
     """The member's own attempt; anyone else's, and a paper drawn ahead that they have not started, does not
-    exist. lock: row-locked, with its sitting and exam, to close it."""
-    attempt = lock_attempt(session, attempt_id, with_exam=True) if lock else session.get(Attempt, attempt_id)
+    exist."""
+    attempt = session.get(Attempt, attempt_id)
     if attempt is None or attempt.user_id != user.id or not attempt.started:
         raise NotFound("答卷不存在")
     return attempt
@@ -310,7 +310,7 @@ def submit_attempt(session: Session, member: User | SessionClaim, attempt_id: in
     """Grade once; a repeated or concurrent submit returns the same stored result.
 
     member: as for save_answer (a web session's claim is confirmed by the statement that locks the attempt)."""
-    # The attempt as one locked row of plain columns, as attempt_for_member(lock=True) refuses it.
+    # The attempt as one locked row of plain columns, refused as attempt_for_member refuses it.
     row = locked_for_closing(session, attempt_id, member)
     user_id = confirmed_user_id(session, member, row)
     if row is None or row.user_id != user_id or row.status == PREPARED:

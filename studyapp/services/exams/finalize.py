@@ -93,7 +93,7 @@ def locked_for_closing(session: Session, attempt_id: int, member=None):
     claim = isinstance(member, SessionClaim)
     return session.connection().execute(
         _closing_statement(session.get_bind().dialect.name == "postgresql", claim),
-        {"id": attempt_id, **claim_parameters(member)} if claim else {"id": attempt_id}).first()
+        {"id": attempt_id, **claim_parameters(member)}).first()
 
 
 @functools.cache
