@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import sqlite3
 import threading
 import time
 
@@ -35,6 +36,9 @@ def intending_to_write():
 #: vanished in a network cut and that the server has not noticed yet.
 PG_LOCK_TIMEOUT = "10s"
 
+
+#: SQLite: how often a writer tries for the write lock while another process holds it.
+WRITE_LOCK_POLL_SECONDS = 0.0001
 
 #: PostgreSQL: a pooled connection idle longer than this is pinged before a request uses it.
 PING_IDLE_AFTER_SECONDS = 10.0
@@ -68,12 +72,15 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
-    # Writers of this process queue on a lock of their own before they ask SQLite for its write lock.
-    # SQLite's busy handler polls with growing sleeps (1, 2, 5, ... 100 ms), so threads contending for
-    # the lock leave the CPU idle between one writer's commit and the next one waking up; queued here,
-    # the next writer starts as soon as the previous one has committed, and only the other worker
-    # processes still poll. It only orders writers: if it is not free within the busy timeout,
-    # BEGIN IMMEDIATE goes ahead and SQLite's own timeout decides, as it would without it.
+    # Writers of this process queue on a lock of their own before they ask SQLite for its write lock, so
+    # the next writer of the process starts as soon as the previous one has committed. Between processes
+    # (gunicorn workers) the write lock is polled: SQLite's own busy handler sleeps 1, 2, 5, ... 100 ms
+    # between tries, by which time a busy neighbour's queue has handed the lock on again, so under load one
+    # worker did every write and the others' CPU sat idle (two workers started no more exams a second than
+    # one). BEGIN IMMEDIATE is therefore retried here every WRITE_LOCK_POLL_SECONDS within the busy
+    # timeout; a neighbour that has just committed is still finishing its response when the next try
+    # comes. The queue only orders writers: if it is not free within the busy timeout, BEGIN IMMEDIATE
+    # goes ahead and the timeout decides, as it would without it.
     writers = threading.Lock()
 
     def _release(info) -> None:
@@ -83,12 +90,12 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         if not write_intent.get():
-            connection.exec_driver_sql("BEGIN")
+            _transaction_control(connection, "BEGIN")
             return
         if writers.acquire(timeout=busy_timeout_ms / 1000):
             connection.info[_HOLDS_WRITERS] = True
         try:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            _begin_immediate(connection, busy_timeout_ms / 1000)
         except BaseException:
             _release(connection.info)
             raise
@@ -98,7 +105,7 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
         # driver's own commit()/rollback() that follows finds no transaction and does nothing.
         try:
             if connection.connection.dbapi_connection.in_transaction:
-                connection.exec_driver_sql(statement)
+                _transaction_control(connection, statement)
         finally:
             _release(connection.info)
 
@@ -116,6 +123,39 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
     def _on_checkin(_dbapi_connection, record):
         # However the transaction ended, it has by the time its connection returns to the pool.
         _release(record.info)
+
+
+def _transaction_control(connection, statement: str) -> None:
+    """BEGIN, COMMIT or ROLLBACK sent straight to the driver. Every request sends one or two; through
+    exec_driver_sql each cost as much of SQLAlchemy's statement machinery as a real statement (about
+    a twentieth of an autosave's CPU). A failure (a writer still holding the lock past the busy timeout)
+    is raised as SQLAlchemy's own DBAPIError, as exec_driver_sql would, so the error pages still see it."""
+    dbapi_connection = connection.connection.dbapi_connection
+    try:
+        dbapi_connection.execute(statement)
+    except sqlite3.Error as err:
+        raise exc.DBAPIError.instance(statement, None, err, sqlite3.Error, dialect=connection.dialect) from err
+
+
+def _begin_immediate(connection, timeout_s: float) -> None:
+    """BEGIN IMMEDIATE, retried every WRITE_LOCK_POLL_SECONDS while another process holds the write lock,
+    until timeout_s; then the driver's "database is locked" error, as SQLite's busy timeout would give."""
+    dbapi_connection = connection.connection.dbapi_connection
+    give_up = time.monotonic() + timeout_s
+    dbapi_connection.execute("PRAGMA busy_timeout=0")  # each try answers at once; the loop does the waiting
+    try:
+        while True:
+            try:
+                dbapi_connection.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as err:
+                if err.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() >= give_up:
+                    raise exc.DBAPIError.instance("BEGIN IMMEDIATE", None, err, sqlite3.Error,
+                                                  dialect=connection.dialect) from err
+            time.sleep(WRITE_LOCK_POLL_SECONDS)
+    finally:
+        # Statements inside the transaction (a checkpoint, a reader's upgrade) keep the busy timeout.
+        dbapi_connection.execute(f"PRAGMA busy_timeout={int(timeout_s * 1000)}")
 
 
 def _ping_idle_connections(engine: Engine) -> None:
