@@ -1,5 +1,6 @@
 """Extension objects, created here and bound to the app in create_app()."""
 import functools
+import hashlib
 import hmac
 
 from flask import current_app, g, request, session
@@ -81,7 +82,8 @@ def _validate(token) -> None:
 
 @functools.cache
 def _csrf_serializer(secret_key) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret_key, salt="wtf-csrf-token")  # Flask-WTF's salt: the same tokens
+    # Flask-WTF's salt and digest: the same tokens; hashlib's own sha1 keeps HMAC on its fast path.
+    return URLSafeTimedSerializer(secret_key, salt="wtf-csrf-token", signer_kwargs={"digest_method": hashlib.sha1})
 
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))

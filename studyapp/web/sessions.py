@@ -13,6 +13,7 @@ only the expiry check and the decoding of its payload.
 from __future__ import annotations
 
 import functools
+import hashlib
 from datetime import datetime, timedelta, timezone
 
 from flask import Flask, Request
@@ -35,6 +36,9 @@ class StampedSession(SecureCookieSession):
 
 class SlidingSessionInterface(SecureCookieSessionInterface):
     session_class = StampedSession
+    #: The same SHA-1 as Flask's default (the same cookies), given as hashlib's own function: Flask's
+    #: lazy wrapper around it sends every HMAC down the standard library's pure-Python path.
+    digest_method = staticmethod(hashlib.sha1)
 
     def __init__(self) -> None:
         self._serializers: dict = {}
@@ -90,12 +94,23 @@ def verified_signature(serializer: URLSafeTimedSerializer, value: str) -> tuple[
     verifies the value; BadSignature otherwise (never remembered). A pure function of the value and the
     keys: safe to share between the requests of a worker, and every worker computes the same."""
     last_error: BadSignature | None = None
-    for signer in serializer.iter_unsigners():
+    for signer in _unsigners(serializer):
         try:
             return signer.unsign(value, return_timestamp=True)
         except BadSignature as exc:
             last_error = exc
     raise last_error or BadSignature("no key to check the signature with")
+
+
+@functools.cache
+def _unsigners(serializer: URLSafeTimedSerializer) -> tuple:
+    """The serializer's signers (current key, then fallbacks), built once: itsdangerous builds them and
+    derives their keys from the secret again on every check. The serializers are built once per key set
+    (SlidingSessionInterface.get_signing_serializer, extensions._csrf_serializer), so this stays small."""
+    signers = tuple(serializer.iter_unsigners())
+    for signer in signers:
+        signer.derive_key = functools.cache(signer.derive_key)  # a pure function of the secret key
+    return signers
 
 
 def _now() -> datetime:

@@ -222,3 +222,36 @@ def test_csrf_tokens_are_checked_every_time_though_their_signature_is_remembered
     monkeypatch.undo()
     app.config["WTF_CSRF_ENABLED"] = True
     assert logout(mine, good).status_code in (200, 302) and _logged_out(mine)
+
+
+def test_cookies_and_tokens_signed_the_stock_way_are_accepted(app, member_a):
+    """The session interface and the CSRF check sign with hashlib's own SHA-1 (HMAC's fast path): the same
+    signatures as Flask's and Flask-WTF's defaults, so cookies and tokens issued before an upgrade, or by a
+    worker still on the old code, keep working; a value signed with another key is still refused."""
+    from flask import Flask, session
+    from flask.sessions import SecureCookieSessionInterface
+    from flask_wtf.csrf import generate_csrf
+
+    client = _devices(app, member_a, 1)[0]
+    ours = app.session_interface.get_signing_serializer(app)
+    with app.test_request_context():
+        stock = SecureCookieSessionInterface().get_signing_serializer(app)
+        data = ours.loads(client.get_cookie("session").value)
+        assert ours.loads(stock.dumps(data)) == data == stock.loads(ours.dumps(data))
+        other_app = Flask("other")
+        other_app.secret_key = "another"
+        forged = SecureCookieSessionInterface().get_signing_serializer(other_app).dumps(data)
+    client.set_cookie("session", stock.dumps(data))
+    assert client.get("/study/me").status_code == 200
+    client.set_cookie("session", forged)
+    assert _logged_out(client)
+
+    client = _devices(app, member_a, 1)[0]
+    app.config["WTF_CSRF_ENABLED"] = True
+    with client.session_transaction() as sess:
+        raw = sess["csrf_token"]
+    with app.test_request_context():
+        session["csrf_token"] = raw
+        stock_token = generate_csrf()  # Flask-WTF's own serializer and default digest
+    response = client.post("/logout", headers={"X-CSRFToken": stock_token, "Accept": "application/json"})
+    assert response.status_code in (200, 302) and _logged_out(client)
