@@ -48,7 +48,8 @@ def prepare_sittings_command(hours):
     with intending_to_write():
         sittings, made = prepare.prepare_due(db.session, _now(), timedelta(hours=hours), commit=db.session.commit)
         db.session.commit()
-    click.echo(f"已检查 {sittings} 个场次，预先抽好 {made} 份试卷")
+    settled = prepare.settle_after_bulk_draw(db.engine, made)
+    click.echo(f"已检查 {sittings} 个场次，预先抽好 {made} 份试卷" + ("；已整理数据表" if settled else ""))
 
 
 def _now():

@@ -6,7 +6,7 @@ import random
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from studyapp.models import Question, User
 from studyapp.models.exams import PREPARED, Attempt, AttemptQuestion
@@ -227,6 +227,26 @@ def test_prepare_sittings_command_is_idempotent_and_takes_a_horizon(app, db, run
     db.session.rollback()
     assert len(prepared_of(db, later)) == len(members)
     assert runner.invoke(args=["prepare-sittings", "--hours", "-1"]).exit_code != 0
+
+
+def test_a_bulk_draw_leaves_postgresql_its_tables_vacuumed_and_counted(app, db, runner, drawn_exam,
+                                                                     monkeypatch):
+    """At 09:00 the starts must not be the first to touch the papers drawn overnight (prepare.settle_after_
+    bulk_draw): on PostgreSQL the command vacuums and analyzes the two tables once it drew enough papers;
+    SQLite has nothing to settle; a run below the threshold leaves the tables alone."""
+    exam, sitting, members, _ = drawn_exam
+    app.config["CLOCK"] = lambda: NOW
+    monkeypatch.setattr(prepare, "SETTLE_AFTER_PAPERS", len(members))
+    result = runner.invoke(args=["prepare-sittings"])
+    assert result.exit_code == 0, result.output
+    on_pg = db.engine.dialect.name == "postgresql"
+    assert ("已整理数据表" in result.output) is on_pg
+    if on_pg:  # VACUUM counted every row of the paper table into the planner's statistics
+        rows = db.session.scalar(select(func.count()).select_from(AttemptQuestion))
+        counted = db.session.execute(text("SELECT reltuples FROM pg_class WHERE relname = 'attempt_questions'"))
+        assert rows > 0 and counted.scalar() == rows
+    db.session.rollback()
+    assert "已整理数据表" not in runner.invoke(args=["prepare-sittings"]).output  # nothing new drawn
 
 
 def test_concurrent_preparers_never_give_a_member_two_papers(app, db, drawn_exam):

@@ -35,6 +35,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import (Interval, String, bindparam, cast, delete, false, func, literal_column, or_, select, true,
                         update)
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from ...models import Question, User
@@ -91,6 +92,25 @@ def prepare_due(session: Session, now: datetime, horizon: timedelta = DEFAULT_HO
     for sitting_id in ids:
         made += prepare_sitting(session, session.get(Sitting, sitting_id), now, horizon, commit=commit)
     return len(ids), made
+
+
+#: prepare-sittings settles the tables (settle_after_bulk_draw) once it has drawn at least this many papers.
+SETTLE_AFTER_PAPERS = 500
+
+
+def settle_after_bulk_draw(engine: Engine, made: int) -> bool:
+    """PostgreSQL, after a bulk draw (prepare-sittings from cron, hours before the batch opens): VACUUM
+    (ANALYZE) the two tables it filled. Otherwise the synchronized start pays for them: each start's
+    UPDATE is the first statement to touch its paper's freshly inserted rows, and sets their hint bits
+    (dirtying every page again) with statistics that do not yet count them, until autovacuum catches up
+    with tens of thousands of new rows, perhaps not before 09:00. In the bench this took the database's
+    CPU per start from about 0.55 to 0.35 ms. Outside a transaction (VACUUM cannot run in one); SQLite
+    has no such bookkeeping. Returns whether it ran."""
+    if engine.dialect.name != "postgresql" or made < SETTLE_AFTER_PAPERS:
+        return False
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM (ANALYZE) attempts, attempt_questions")
+    return True
 
 
 def refresh_sitting(session: Session, sitting: Sitting, now: datetime) -> int:
