@@ -9,7 +9,7 @@ request (/chapter, /core/save, /core/submit; the prepared start against /core/sa
 synchronized-start target has it). Every path is first run a few times unmeasured (statement
 caches, compiled templates: a served worker is past those), then timed with the profiler off: CPU ms per request (time.thread_time: what the request costs this process, which a
 busy machine does not inflate the way it does wall time), wall ms, and SQL statements per request
-(every statement the engine sends, SQLite's BEGIN and COMMIT included). Further requests run under
+(every statement sent through SQLAlchemy; SQLite's BEGIN and COMMIT go to the driver directly and are not counted). Further requests run under
 pyinstrument; each path's profile goes to bench/results/profile-<path>.txt and the figures to
 bench/results/profile-<backend>.json.
 
