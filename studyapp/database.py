@@ -95,7 +95,7 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
         if writers.acquire(timeout=busy_timeout_ms / 1000):
             connection.info[_HOLDS_WRITERS] = True
         try:
-            _begin_immediate(connection, busy_timeout_ms / 1000)
+            _begin_immediate(connection, busy_timeout_ms)
         except BaseException:
             _release(connection.info)
             raise
@@ -137,11 +137,11 @@ def _transaction_control(connection, statement: str) -> None:
         raise exc.DBAPIError.instance(statement, None, err, sqlite3.Error, dialect=connection.dialect) from err
 
 
-def _begin_immediate(connection, timeout_s: float) -> None:
+def _begin_immediate(connection, busy_timeout_ms: int) -> None:
     """BEGIN IMMEDIATE, retried every WRITE_LOCK_POLL_SECONDS while another process holds the write lock,
-    until timeout_s; then the driver's "database is locked" error, as SQLite's busy timeout would give."""
+    until the busy timeout; then the driver's "database is locked" error, as SQLite's own wait would give."""
     dbapi_connection = connection.connection.dbapi_connection
-    give_up = time.monotonic() + timeout_s
+    give_up = time.monotonic() + busy_timeout_ms / 1000
     dbapi_connection.execute("PRAGMA busy_timeout=0")  # each try answers at once; the loop does the waiting
     try:
         while True:
@@ -149,13 +149,14 @@ def _begin_immediate(connection, timeout_s: float) -> None:
                 dbapi_connection.execute("BEGIN IMMEDIATE")
                 return
             except sqlite3.OperationalError as err:
-                if err.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() >= give_up:
+                # Any kind of busy (the extended codes keep SQLITE_BUSY in their low byte) is waited for.
+                if (err.sqlite_errorcode or 0) & 0xFF != sqlite3.SQLITE_BUSY or time.monotonic() >= give_up:
                     raise exc.DBAPIError.instance("BEGIN IMMEDIATE", None, err, sqlite3.Error,
                                                   dialect=connection.dialect) from err
             time.sleep(WRITE_LOCK_POLL_SECONDS)
     finally:
         # Statements inside the transaction (a checkpoint, a reader's upgrade) keep the busy timeout.
-        dbapi_connection.execute(f"PRAGMA busy_timeout={int(timeout_s * 1000)}")
+        dbapi_connection.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
 
 
 def _ping_idle_connections(engine: Engine) -> None:
