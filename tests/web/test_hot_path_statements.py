@@ -15,7 +15,8 @@ from studyapp.models.practice import WrongAnswer
 from studyapp.services.exams import prepare
 from tests.conftest import recorded_statements
 
-#: Transaction control (SQLite's BEGIN IMMEDIATE/COMMIT are statements; psycopg's are not): not counted.
+#: Transaction control is not counted (SQLite's BEGIN and COMMIT go to the driver directly and psycopg's are
+#: not statements; a savepoint would be).
 CONTROL = re.compile(r"^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)", re.I)
 
 
