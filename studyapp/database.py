@@ -146,13 +146,13 @@ def _begin_immediate(connection, busy_timeout_ms: int) -> None:
     try:
         while True:
             try:
-                dbapi_connection.execute("BEGIN IMMEDIATE")
+                _transaction_control(connection, "BEGIN IMMEDIATE")
                 return
-            except sqlite3.OperationalError as err:
+            except exc.OperationalError as err:
                 # Any kind of busy (the extended codes keep SQLITE_BUSY in their low byte) is waited for.
-                if (err.sqlite_errorcode or 0) & 0xFF != sqlite3.SQLITE_BUSY or time.monotonic() >= give_up:
-                    raise exc.DBAPIError.instance("BEGIN IMMEDIATE", None, err, sqlite3.Error,
-                                                  dialect=connection.dialect) from err
+                code = getattr(err.orig, "sqlite_errorcode", None) or 0
+                if code & 0xFF != sqlite3.SQLITE_BUSY or time.monotonic() >= give_up:
+                    raise
             time.sleep(WRITE_LOCK_POLL_SECONDS)
     finally:
         # Statements inside the transaction (a checkpoint, a reader's upgrade) keep the busy timeout.
