@@ -13,6 +13,7 @@ from studyapp.models.exams import PREPARED, Attempt, AttemptQuestion
 from studyapp.services import exams as svc
 from studyapp.services import key_access
 from studyapp.domain import timing
+from studyapp.services.accounts import SessionClaim
 from studyapp.services.errors import Conflict, NotFound
 from studyapp.services.exams import changes, prepare
 from studyapp.services.exams.definitions import ExamInput, RuleInput, draw_paper, update_exam
@@ -115,6 +116,35 @@ def test_a_prepared_paper_is_no_attempt_for_its_member(db, drawn_exam):
     assert svc.my_records(db.session, member) == []
     # Its questions stay open to practice: only a started paper withholds keys.
     assert not key_access.withheld(db.session, member, NOW).question_ids
+
+
+def test_a_prepared_start_alone_is_its_own_transaction_on_postgresql(db, drawn_exam):
+    """The website's start (start_attempt_id with the session's claim) on PostgreSQL sends its UPDATE in
+    autocommit when nothing else of the request is in a transaction: one round trip, and the start is
+    committed when it returns. Inside a transaction the caller already began it is part of that
+    transaction and goes with its rollback, as on SQLite always."""
+    _, sitting, members, _ = drawn_exam
+    prepare_now(db, sitting)
+    on_pg = db.engine.dialect.name == "postgresql"
+    sitting_id = sitting.id
+    claims = [SessionClaim(m.id, m.session_version) for m in members[:2]]
+    ready_ids = [prepared_of(db, sitting, m)[0].id for m in members[:2]]
+
+    def status_seen_elsewhere(attempt_id):
+        with db.engine.connect() as other:
+            return other.execute(select(Attempt.status).where(Attempt.id == attempt_id)).scalar()
+
+    db.session.rollback()  # nothing of the request in a transaction yet
+    assert svc.start_attempt_id(db.session, claims[0], sitting_id, NOW) == (ready_ids[0], True)
+    assert status_seen_elsewhere(ready_ids[0]) == ("in_progress" if on_pg else PREPARED)
+    db.session.rollback()
+    assert status_seen_elsewhere(ready_ids[0]) == ("in_progress" if on_pg else PREPARED)
+
+    assert prepared_of(db, sitting, members[1])  # the request has read: its transaction has begun
+    assert svc.start_attempt_id(db.session, claims[1], sitting_id, NOW) == (ready_ids[1], True)
+    assert status_seen_elsewhere(ready_ids[1]) == PREPARED
+    db.session.rollback()
+    assert status_seen_elsewhere(ready_ids[1]) == PREPARED
 
 
 def test_concurrent_starts_of_a_prepared_paper_make_one_attempt(app, db, drawn_exam):
