@@ -120,8 +120,9 @@ def wrk(url: str, scenario: str, seconds: int, connections: int = 16, threads: i
     proc = subprocess.Popen(cmd + [url], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         if done_file is not None:
+            # Polled often: wrk's own clock runs until the SIGINT, and a one-off scenario lasts about a second.
             while proc.poll() is None and len(done_file.read_text().splitlines()) < threads:
-                time.sleep(0.05)
+                time.sleep(0.002)
             if proc.poll() is None:
                 proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=seconds + 60)
