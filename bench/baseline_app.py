@@ -50,7 +50,13 @@ def make_engine():
     return engine
 
 
-def prepare(rows: int = 20000) -> None:
+#: Rows the steady /core/save run rotates over (bench/lua/json_put.lua's BENCH_ROWS) ...
+STEADY_ROWS = 20_000
+#: ... and after them the rows for one-off bursts, each written once (bench/run.py Baseline.burst).
+BURST_ROWS = 30_000
+
+
+def prepare(rows: int = STEADY_ROWS + BURST_ROWS) -> None:
     """Create the tables and the rows the save scenarios update."""
     engine = make_engine()
     metadata.drop_all(engine)

@@ -159,6 +159,11 @@ def table(results: list[Result]) -> str:
         if r.ratio is not None:
             ratio = f"{r.ratio:.0%}" + (f" / {again['ratio']:.0%}" if again and again.get("ratio") else "")
             ratio += f" of {r.baseline}"
+            if "steady_ratio" in r.notes:
+                steady = f"{r.notes['steady_ratio']:.0%}"
+                if again and "steady_ratio" in again:
+                    steady += f" / {again['steady_ratio']:.0%}"
+                ratio += f" [steady run: {steady}]"
             if "target" in r.notes:
                 ratio += f" (target {r.notes['target']}: {'met' if r.notes.get('met') else 'NOT met'})"
         load = r.notes.get("load_before")

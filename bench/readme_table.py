@@ -28,6 +28,9 @@ def cells(result: dict | None) -> list[str]:
         ratio = f"{result['ratio']:.0%}" + (f" / {again['ratio']:.0%}" if again else "") + f" of {result['baseline']}"
     if "met" in notes:
         ratio += " ✓" if notes["met"] else " ✗"
+    if "steady_ratio" in notes:  # a one-off scenario: also against the steady run of its baseline
+        ratio += (f" (steady {notes['steady_ratio']:.0%}"
+                  + (f" / {again['steady_ratio']:.0%}" if again and "steady_ratio" in again else "") + ")")
     load = notes.get("load_before")
     load = (f"{load:.2f}" + (f" / {again['load_before']:.2f}" if again and again.get("load_before") is not None
                              else "")) if load is not None else ""
