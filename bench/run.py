@@ -26,8 +26,8 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import contest_load  # noqa: E402
 import baseline_app  # noqa: E402
+import contest_load  # noqa: E402
 import harness  # noqa: E402
 from client import Member, login_storm, save_lines, write_requests  # noqa: E402
 from harness import BENCH, ROOT, VENV_BIN, Result, ServerSpec, free_port, serve, wrk  # noqa: E402
