@@ -159,14 +159,14 @@ def start_offered_id(session: Session, member: User | SessionClaim, sitting_id: 
     statement with no ORM object, which at 09:00 cost more than the statement itself. For a web session's
     claim the statement also confirms it (accounts.claim_state), so no user is loaded first; None also
     when the claim does not hold (the caller's path without a prepared paper says so)."""
-    dialect = session.get_bind().dialect.name
-    statement = _start_statement(dialect, orm=False, with_claim=isinstance(member, SessionClaim))
+    bind = session.get_bind()
+    statement = _start_statement(bind.dialect.name, orm=False, with_claim=isinstance(member, SessionClaim))
     parameters = _start_parameters(member, sitting_id, now)
-    if dialect == "postgresql" and not _in_transaction(session):
+    if bind.dialect.name == "postgresql" and not _in_transaction(session):
         # The statement is the whole transaction: sent in autocommit it is one round trip instead of three
         # (BEGIN, UPDATE, COMMIT), which at 09:00 was a quarter of PostgreSQL's work per start. It commits
         # before it answers; the session has not begun, so nothing else of the request is in it.
-        with session.get_bind().connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             return connection.execute(statement, parameters).scalar()
     return session.connection().execute(statement, parameters).scalar()
 
