@@ -1,7 +1,7 @@
 """Error pages in Chinese; JSON errors under /api/."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
@@ -57,7 +57,9 @@ def unavailable_response():
     """503 + Retry-After without touching the database: no user loading, no navigation."""
     if wants_json():
         return error_response(503, UNAVAILABLE_MESSAGE, "unavailable", {"Retry-After": "5"})
-    response = _as_response(render_template("errors/unavailable.html", message=UNAVAILABLE_MESSAGE))
+    # Drawn without the context processors: Flask-Login's would ask the database who is signed in.
+    page = current_app.jinja_env.get_template("errors/unavailable.html").render(message=UNAVAILABLE_MESSAGE)
+    response = _as_response(page)
     response.status_code = 503
     response.headers["Retry-After"] = "5"
     return response
@@ -93,7 +95,12 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf_error(_exc: CSRFError):
         # Usually an expired session (its CSRF secret went with it): say what to do, never just "bad request".
-        if not current_user.is_authenticated:
+        # Whether someone is signed in is asked of the database, which may be the thing that is down.
+        try:
+            signed_in = current_user.is_authenticated
+        except DBAPIError as exc:
+            return _database_error(exc)
+        if not signed_in:
             return error_response(401, "登录已过期，请重新登录（已保存的答案不会丢失）", "login_required")
         return error_response(400, "页面已过期，请刷新页面后重试（未保存的答案会在刷新后重新保存）", "csrf")
 
@@ -111,6 +118,11 @@ def init_app(app: Flask) -> None:
         raise exc
 
     @app.errorhandler(500)
-    def _internal(_exc):
-        db.session.rollback()
+    def _internal(exc):
+        # Flask lands here as well when an error handler itself raised: a database that went away while a
+        # 404 or 403 page was being drawn is still an outage (503, retry), not a defect of the page.
+        cause = getattr(exc, "original_exception", None)
+        if isinstance(cause, DBAPIError) and (is_unavailable(cause) or is_lock_timeout(cause)):
+            return _database_error(cause)
+        forget_transaction()
         return error_response(500)
