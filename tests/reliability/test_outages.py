@@ -169,9 +169,10 @@ class Sitting:
                 form_token = index.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
                 response = self._call(session, "POST", f"/exams/sittings/{self.sitting_id}/start",
                                       data={"csrf_token": form_token})
-                attempt_id = int(response.url.rstrip("/").split("/")[-1])
+                started = int(response.url.rstrip("/").split("/")[-1])
                 token = response.text.split('name="csrf-token" content="', 1)[1].split('"', 1)[0]
-                headers = {"X-CSRFToken": token, "Accept": "application/json"}
+                # Both or neither: a start whose exam page then met the outage has no token to send yet.
+                attempt_id, headers = started, {"X-CSRFToken": token, "Accept": "application/json"}
             except (requests.RequestException, AttributeError, IndexError, ValueError):
                 time.sleep(0.2)
         seq, pending = 0, None
