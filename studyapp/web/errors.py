@@ -104,9 +104,8 @@ def init_app(app: Flask) -> None:
             return error_response(401, "登录已过期，请重新登录（已保存的答案不会丢失）", "login_required")
         return error_response(400, "页面已过期，请刷新页面后重试（未保存的答案会在刷新后重新保存）", "csrf")
 
-    @app.errorhandler(DBAPIError)
-    def _database_error(exc: DBAPIError):
-        forget_transaction()
+    def _retry_later(exc: DBAPIError):
+        """The 503 for a database error that is the database's state rather than a bug; None otherwise."""
         if is_lock_timeout(exc):
             # A writer queue longer than the busy timeout: tell the client to retry, lose nothing.
             return error_response(503, "服务器繁忙，答案未保存，请稍后重试", "busy", {"Retry-After": "2"})
@@ -115,14 +114,21 @@ def init_app(app: Flask) -> None:
             # (the exam page keeps unsent answers); the pool reconnects by itself once it is back.
             app.logger.warning("database unavailable: %s", str(getattr(exc, "orig", exc)).strip()[:200])
             return unavailable_response()
-        raise exc
+        return None
+
+    @app.errorhandler(DBAPIError)
+    def _database_error(exc: DBAPIError):
+        forget_transaction()
+        response = _retry_later(exc)
+        if response is None:
+            raise exc
+        return response
 
     @app.errorhandler(500)
     def _internal(exc):
+        forget_transaction()
         # Flask lands here as well when an error handler itself raised: a database that went away while a
         # 404 or 403 page was being drawn is still an outage (503, retry), not a defect of the page.
         cause = getattr(exc, "original_exception", None)
-        if isinstance(cause, DBAPIError) and (is_unavailable(cause) or is_lock_timeout(cause)):
-            return _database_error(cause)
-        forget_transaction()
-        return error_response(500)
+        response = _retry_later(cause) if isinstance(cause, DBAPIError) else None
+        return error_response(500) if response is None else response
